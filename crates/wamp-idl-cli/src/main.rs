@@ -1,0 +1,3 @@
+//! The `wamp-idl` command.
+
+fn main() {}

@@ -1,0 +1,1 @@
+//! Writer of binary reflection schemas (`.bfbs`, FlatBuffers' `reflection.fbs`).

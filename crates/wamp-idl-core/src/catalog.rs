@@ -1,0 +1,1 @@
+//! Catalog output: the WAMP IDL model as JSON or Markdown.

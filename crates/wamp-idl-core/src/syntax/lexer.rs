@@ -1,0 +1,1 @@
+//! Tokenizer for `.fbs` text. (Being written: see the parser task.)

@@ -1,0 +1,8 @@
+//! Lexing and parsing `.fbs` text into a syntax tree ([`ast`]), and printing it back ([`print`]).
+
+pub mod ast;
+pub mod lexer;
+pub mod parser;
+pub mod print;
+
+pub use parser::parse;

