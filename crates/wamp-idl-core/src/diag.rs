@@ -257,7 +257,12 @@ impl Diagnostic {
         };
         match self.location(sources) {
             Some((path, line, col)) => {
-                let _ = writeln!(out, "{}:{line}:{col}: {kind}: {}", path.display(), self.message);
+                let _ = writeln!(
+                    out,
+                    "{}:{line}:{col}: {kind}: {}",
+                    path.display(),
+                    self.message
+                );
             }
             None => {
                 let _ = writeln!(out, "{kind}: {}", self.message);

@@ -183,6 +183,8 @@ pub enum LiteralKind {
     Ident(String),
     /// `null` (optional scalar default).
     Null,
+    /// `[]`, the empty vector default (`a: [int] = [];`, accepted by flatc).
+    EmptyVector,
 }
 
 /// `enum Name : type (attrs) { A, B = 2 }`
@@ -218,6 +220,8 @@ pub struct EnumValueDecl {
 pub struct UnionDecl {
     /// The declared name.
     pub name: Ident,
+    /// `: type` after the name, if written (flatc accepts an explicit union tag type).
+    pub underlying: Option<TypeExpr>,
     /// Attributes of the union.
     pub attributes: Vec<Attribute>,
     /// The members in source order.
@@ -235,6 +239,8 @@ pub struct UnionMemberDecl {
     pub ty: QualifiedName,
     /// `= value`, if given.
     pub value: Option<Literal>,
+    /// `(attr, ...)` after the member (flatc accepts them).
+    pub attributes: Vec<Attribute>,
     /// The whole member.
     pub span: Span,
 }

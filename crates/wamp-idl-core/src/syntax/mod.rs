@@ -1,4 +1,4 @@
-//! Lexing and parsing `.fbs` text into a syntax tree ([`ast`]), and printing it back ([`print`]).
+//! Lexing and parsing `.fbs` text into a syntax tree ([`ast`]), and printing it back ([`print`](mod@print)).
 
 pub mod ast;
 pub mod lexer;
