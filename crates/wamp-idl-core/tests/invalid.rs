@@ -39,7 +39,10 @@ fn invalid_schemas_match_golden_diagnostics() {
         let compiled = compile(std::slice::from_ref(root), &options, &FsLoader);
         let actual = compiled.diagnostics.render(&compiled.sources);
         if !compiled.diagnostics.has_errors() {
-            failures.push(format!("{}: expected at least one error, got none", root.display()));
+            failures.push(format!(
+                "{}: expected at least one error, got none",
+                root.display()
+            ));
         }
         let golden = root.with_extension("stderr");
         if bless {
