@@ -1,0 +1,674 @@
+//! The WAMP message model: one struct per message type, the [`Message`] enum,
+//! and the [`MessageType`] codes (WAMP-REFERENCE §1.1).
+//!
+//! Options/Details are kept as ordered [`Dict`]s so unknown keys round-trip;
+//! [`keys`] has typed getters/setters for the keys of WAMP-REFERENCE §1.2 and
+//! the validation that rejects wrong types for them. Every message built by a
+//! decoder (or by [`Message::from_value`]) has passed [`Message::validate`].
+//!
+//! # Examples
+//!
+//! ```
+//! use wamp_idl_runtime::message::{Message, Publish};
+//! use wamp_idl_runtime::payload::Payload;
+//! use wamp_idl_runtime::value::Value;
+//!
+//! let mut publish = Publish::new(1, "com.myapp.topic1");
+//! publish.options.set_acknowledge(true);
+//! publish.payload = Payload::from_args(vec![Value::from("Hello")]);
+//! let msg = Message::from(publish);
+//! assert_eq!(msg.message_type().code(), 16);
+//! assert!(msg.validate().is_ok());
+//! ```
+
+pub mod keys;
+mod pubsub;
+mod rpc;
+mod session;
+
+pub use keys::ForwardFor;
+pub use pubsub::{
+    Event, EventReceived, Publish, Published, Subscribe, Subscribed, Unsubscribe, Unsubscribed,
+};
+pub use rpc::{
+    Call, Cancel, Interrupt, Invocation, Register, Registered, Result as CallResult, Unregister,
+    Unregistered, Yield,
+};
+pub use session::{Abort, Authenticate, Challenge, Error as ErrorMessage, Goodbye, Hello, Welcome};
+
+use crate::error::{Error, Result};
+use crate::id::{is_valid_id, is_valid_id_or_zero};
+use crate::payload::{Payload, RawValue};
+use crate::uri::{check_uri, UriCheck, UriKind};
+use crate::value::{Dict, Value};
+
+/// The type code of a WAMP message (element 0 of the array).
+///
+/// # Examples
+///
+/// ```
+/// use wamp_idl_runtime::message::MessageType;
+///
+/// assert_eq!(MessageType::from_code(337), Some(MessageType::EventReceived));
+/// assert_eq!(MessageType::Call.name(), "CALL");
+/// assert_eq!(MessageType::Call.code(), 48);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MessageType {
+    /// `HELLO` (1).
+    Hello,
+    /// `WELCOME` (2).
+    Welcome,
+    /// `ABORT` (3).
+    Abort,
+    /// `CHALLENGE` (4).
+    Challenge,
+    /// `AUTHENTICATE` (5).
+    Authenticate,
+    /// `GOODBYE` (6).
+    Goodbye,
+    /// `ERROR` (8).
+    Error,
+    /// `PUBLISH` (16).
+    Publish,
+    /// `PUBLISHED` (17).
+    Published,
+    /// `SUBSCRIBE` (32).
+    Subscribe,
+    /// `SUBSCRIBED` (33).
+    Subscribed,
+    /// `UNSUBSCRIBE` (34).
+    Unsubscribe,
+    /// `UNSUBSCRIBED` (35).
+    Unsubscribed,
+    /// `EVENT` (36).
+    Event,
+    /// `EVENT_RECEIVED` (337 in the array serializers; autobahn extension).
+    EventReceived,
+    /// `CALL` (48).
+    Call,
+    /// `CANCEL` (49).
+    Cancel,
+    /// `RESULT` (50).
+    Result,
+    /// `REGISTER` (64).
+    Register,
+    /// `REGISTERED` (65).
+    Registered,
+    /// `UNREGISTER` (66).
+    Unregister,
+    /// `UNREGISTERED` (67).
+    Unregistered,
+    /// `INVOCATION` (68).
+    Invocation,
+    /// `INTERRUPT` (69).
+    Interrupt,
+    /// `YIELD` (70).
+    Yield,
+}
+
+/// `(type, code, name, min elements, max elements, index of args or None)`.
+type TypeRow = (MessageType, u64, &'static str, usize, usize, Option<usize>);
+
+const TYPES: [TypeRow; 25] = [
+    (MessageType::Hello, 1, "HELLO", 3, 3, None),
+    (MessageType::Welcome, 2, "WELCOME", 3, 3, None),
+    (MessageType::Abort, 3, "ABORT", 3, 5, Some(3)),
+    (MessageType::Challenge, 4, "CHALLENGE", 3, 3, None),
+    (MessageType::Authenticate, 5, "AUTHENTICATE", 3, 3, None),
+    (MessageType::Goodbye, 6, "GOODBYE", 3, 3, None),
+    (MessageType::Error, 8, "ERROR", 5, 7, Some(5)),
+    (MessageType::Publish, 16, "PUBLISH", 4, 6, Some(4)),
+    (MessageType::Published, 17, "PUBLISHED", 3, 3, None),
+    (MessageType::Subscribe, 32, "SUBSCRIBE", 4, 4, None),
+    (MessageType::Subscribed, 33, "SUBSCRIBED", 3, 3, None),
+    (MessageType::Unsubscribe, 34, "UNSUBSCRIBE", 3, 4, None),
+    (MessageType::Unsubscribed, 35, "UNSUBSCRIBED", 2, 3, None),
+    (MessageType::Event, 36, "EVENT", 4, 6, Some(4)),
+    (
+        MessageType::EventReceived,
+        337,
+        "EVENT_RECEIVED",
+        2,
+        2,
+        None,
+    ),
+    (MessageType::Call, 48, "CALL", 4, 6, Some(4)),
+    (MessageType::Cancel, 49, "CANCEL", 3, 3, None),
+    (MessageType::Result, 50, "RESULT", 3, 5, Some(3)),
+    (MessageType::Register, 64, "REGISTER", 4, 4, None),
+    (MessageType::Registered, 65, "REGISTERED", 3, 3, None),
+    (MessageType::Unregister, 66, "UNREGISTER", 3, 4, None),
+    (MessageType::Unregistered, 67, "UNREGISTERED", 2, 3, None),
+    (MessageType::Invocation, 68, "INVOCATION", 4, 6, Some(4)),
+    (MessageType::Interrupt, 69, "INTERRUPT", 3, 3, None),
+    (MessageType::Yield, 70, "YIELD", 3, 5, Some(3)),
+];
+
+impl MessageType {
+    fn entry(self) -> &'static TypeRow {
+        // Every variant has exactly one row; the fallback row is never reached.
+        TYPES.iter().find(|row| row.0 == self).unwrap_or(&TYPES[0])
+    }
+
+    /// The type for a wire code, or `None` for an unknown code.
+    pub fn from_code(code: u64) -> Option<MessageType> {
+        TYPES.iter().find(|row| row.1 == code).map(|row| row.0)
+    }
+
+    /// The wire code (337 for `EVENT_RECEIVED`).
+    pub fn code(self) -> u64 {
+        self.entry().1
+    }
+
+    /// The upper-case name used by the spec, e.g. `"EVENT_RECEIVED"`.
+    pub fn name(self) -> &'static str {
+        self.entry().2
+    }
+
+    /// The smallest and largest number of array elements (type code included).
+    pub fn element_count(self) -> (usize, usize) {
+        (self.entry().3, self.entry().4)
+    }
+
+    /// The array index of the first application-payload element (args or the
+    /// transparent payload), or `None` for messages without a payload.
+    pub fn payload_index(self) -> Option<usize> {
+        self.entry().5
+    }
+
+    /// All 25 message types.
+    pub fn all() -> impl Iterator<Item = MessageType> {
+        TYPES.iter().map(|row| row.0)
+    }
+}
+
+/// A WAMP message of any type.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Message {
+    /// `HELLO`: see [`Hello`].
+    Hello(Hello),
+    /// `WELCOME`: see [`Welcome`].
+    Welcome(Welcome),
+    /// `ABORT`: see [`Abort`].
+    Abort(Abort),
+    /// `CHALLENGE`: see [`Challenge`].
+    Challenge(Challenge),
+    /// `AUTHENTICATE`: see [`Authenticate`].
+    Authenticate(Authenticate),
+    /// `GOODBYE`: see [`Goodbye`].
+    Goodbye(Goodbye),
+    /// `ERROR`: see [`ErrorMessage`].
+    Error(ErrorMessage),
+    /// `PUBLISH`: see [`Publish`].
+    Publish(Publish),
+    /// `PUBLISHED`: see [`Published`].
+    Published(Published),
+    /// `SUBSCRIBE`: see [`Subscribe`].
+    Subscribe(Subscribe),
+    /// `SUBSCRIBED`: see [`Subscribed`].
+    Subscribed(Subscribed),
+    /// `UNSUBSCRIBE`: see [`Unsubscribe`].
+    Unsubscribe(Unsubscribe),
+    /// `UNSUBSCRIBED`: see [`Unsubscribed`].
+    Unsubscribed(Unsubscribed),
+    /// `EVENT`: see [`Event`].
+    Event(Event),
+    /// `EVENT_RECEIVED`: see [`EventReceived`].
+    EventReceived(EventReceived),
+    /// `CALL`: see [`Call`].
+    Call(Call),
+    /// `CANCEL`: see [`Cancel`].
+    Cancel(Cancel),
+    /// `RESULT`: see [`CallResult`].
+    Result(CallResult),
+    /// `REGISTER`: see [`Register`].
+    Register(Register),
+    /// `REGISTERED`: see [`Registered`].
+    Registered(Registered),
+    /// `UNREGISTER`: see [`Unregister`].
+    Unregister(Unregister),
+    /// `UNREGISTERED`: see [`Unregistered`].
+    Unregistered(Unregistered),
+    /// `INVOCATION`: see [`Invocation`].
+    Invocation(Invocation),
+    /// `INTERRUPT`: see [`Interrupt`].
+    Interrupt(Interrupt),
+    /// `YIELD`: see [`Yield`].
+    Yield(Yield),
+}
+
+macro_rules! dispatch {
+    ($self:expr, $m:ident => $body:expr) => {
+        match $self {
+            Message::Hello($m) => $body,
+            Message::Welcome($m) => $body,
+            Message::Abort($m) => $body,
+            Message::Challenge($m) => $body,
+            Message::Authenticate($m) => $body,
+            Message::Goodbye($m) => $body,
+            Message::Error($m) => $body,
+            Message::Publish($m) => $body,
+            Message::Published($m) => $body,
+            Message::Subscribe($m) => $body,
+            Message::Subscribed($m) => $body,
+            Message::Unsubscribe($m) => $body,
+            Message::Unsubscribed($m) => $body,
+            Message::Event($m) => $body,
+            Message::EventReceived($m) => $body,
+            Message::Call($m) => $body,
+            Message::Cancel($m) => $body,
+            Message::Result($m) => $body,
+            Message::Register($m) => $body,
+            Message::Registered($m) => $body,
+            Message::Unregister($m) => $body,
+            Message::Unregistered($m) => $body,
+            Message::Invocation($m) => $body,
+            Message::Interrupt($m) => $body,
+            Message::Yield($m) => $body,
+        }
+    };
+}
+
+macro_rules! from_struct {
+    ($($variant:ident($ty:ty)),* $(,)?) => {$(
+        impl From<$ty> for Message {
+            fn from(m: $ty) -> Message {
+                Message::$variant(m)
+            }
+        }
+    )*};
+}
+from_struct!(
+    Hello(Hello),
+    Welcome(Welcome),
+    Abort(Abort),
+    Challenge(Challenge),
+    Authenticate(Authenticate),
+    Goodbye(Goodbye),
+    Error(ErrorMessage),
+    Publish(Publish),
+    Published(Published),
+    Subscribe(Subscribe),
+    Subscribed(Subscribed),
+    Unsubscribe(Unsubscribe),
+    Unsubscribed(Unsubscribed),
+    Event(Event),
+    EventReceived(EventReceived),
+    Call(Call),
+    Cancel(Cancel),
+    Result(CallResult),
+    Register(Register),
+    Registered(Registered),
+    Unregister(Unregister),
+    Unregistered(Unregistered),
+    Invocation(Invocation),
+    Interrupt(Interrupt),
+    Yield(Yield),
+);
+
+/// What every message struct implements; used by the envelope codecs.
+pub(crate) trait WampMessage: Sized {
+    const TYPE: MessageType;
+    /// Reads the elements after the type code.
+    fn decode(f: &mut Fields) -> Result<Self>;
+    /// Lists the elements after the type code.
+    fn encode<'a>(&'a self, out: &mut Vec<Out<'a>>);
+    /// Checks the invariants that a decoder checks.
+    fn validate(&self) -> Result<()>;
+}
+
+impl Message {
+    /// The message's type.
+    pub fn message_type(&self) -> MessageType {
+        fn ty<M: WampMessage>(_: &M) -> MessageType {
+            M::TYPE
+        }
+        dispatch!(self, m => ty(m))
+    }
+
+    /// Checks ids, URIs, known Options/Details keys and the payload mode, as a
+    /// decoder does; the error names the offending element or key.
+    pub fn validate(&self) -> Result<()> {
+        dispatch!(self, m => m.validate())
+    }
+
+    /// The application payload, for the seven payload-carrying types.
+    pub fn payload(&self) -> Option<&Payload> {
+        match self {
+            Message::Abort(m) => Some(&m.payload),
+            Message::Error(m) => Some(&m.payload),
+            Message::Publish(m) => Some(&m.payload),
+            Message::Event(m) => Some(&m.payload),
+            Message::Call(m) => Some(&m.payload),
+            Message::Result(m) => Some(&m.payload),
+            Message::Invocation(m) => Some(&m.payload),
+            Message::Yield(m) => Some(&m.payload),
+            _ => None,
+        }
+    }
+
+    /// Builds and validates a message from its decoded array form, e.g. the
+    /// `wmsg` of a test vector. Bytes values become transparent payloads.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use wamp_idl_runtime::message::Message;
+    /// use wamp_idl_runtime::value::{Dict, Value};
+    ///
+    /// let mut options = Dict::new();
+    /// options.insert("acknowledge", "hello");
+    /// let wmsg = Value::List(vec![16u64.into(), 123u64.into(), options.into(), "com.example.topic".into()]);
+    /// let err = Message::from_value(wmsg).unwrap_err();
+    /// assert_eq!(err.to_string(), "PUBLISH options.acknowledge: expected bool, got string");
+    /// ```
+    pub fn from_value(value: Value) -> Result<Message> {
+        match value {
+            Value::List(items) => {
+                Message::from_elements(items.into_iter().map(Element::Value).collect())
+            }
+            other => Err(Error::protocol(format!(
+                "a WAMP message must be a list, got {}",
+                other.type_name()
+            ))),
+        }
+    }
+
+    /// The message in its array form; payload elements are decoded.
+    ///
+    /// # Errors
+    ///
+    /// Fails only if a raw args/kwargs element cannot be decoded.
+    pub fn to_value(&self) -> Result<Value> {
+        let mut list = vec![Value::UInt(self.message_type().code())];
+        for out in self.outputs(TransparentForm::default()) {
+            list.push(match out {
+                Out::UInt(u) => Value::UInt(u),
+                Out::Str(s) => Value::from(s),
+                Out::Dict(d) => Value::Dict(d.clone()),
+                Out::Raw(r) => r.to_value()?,
+                Out::EmptyList => Value::List(Vec::new()),
+                Out::Bytes(b) => Value::Bytes(b.to_vec()),
+                Out::BytesInList(b) => Value::List(vec![Value::Bytes(b.to_vec())]),
+            });
+        }
+        Ok(Value::List(list))
+    }
+
+    pub(crate) fn from_elements(elements: Vec<Element>) -> Result<Message> {
+        let count = elements.len();
+        let mut iter = elements.into_iter();
+        let code = match iter.next() {
+            Some(Element::Value(Value::UInt(code))) => code,
+            Some(Element::Value(other)) => {
+                return Err(Error::protocol(format!(
+                    "message type code: expected integer, got {}",
+                    other.type_name()
+                )))
+            }
+            Some(Element::Raw(_)) | None => {
+                return Err(Error::protocol("empty message array"));
+            }
+        };
+        let ty = MessageType::from_code(code)
+            .ok_or_else(|| Error::protocol(format!("unknown message type code {code}")))?;
+        let (min, max) = ty.element_count();
+        if count < min || count > max {
+            let expected = if min == max {
+                format!("{min}")
+            } else {
+                format!("{min} to {max}")
+            };
+            return Err(Error::protocol(format!(
+                "{}: expected {expected} elements, got {count}",
+                ty.name()
+            )));
+        }
+        let mut f = Fields {
+            ty,
+            index: 1,
+            elements: iter,
+        };
+        fn read<M: WampMessage + Into<Message>>(f: &mut Fields) -> Result<Message> {
+            let m = M::decode(f)?;
+            m.validate()?;
+            Ok(m.into())
+        }
+        match ty {
+            MessageType::Hello => read::<Hello>(&mut f),
+            MessageType::Welcome => read::<Welcome>(&mut f),
+            MessageType::Abort => read::<Abort>(&mut f),
+            MessageType::Challenge => read::<Challenge>(&mut f),
+            MessageType::Authenticate => read::<Authenticate>(&mut f),
+            MessageType::Goodbye => read::<Goodbye>(&mut f),
+            MessageType::Error => read::<ErrorMessage>(&mut f),
+            MessageType::Publish => read::<Publish>(&mut f),
+            MessageType::Published => read::<Published>(&mut f),
+            MessageType::Subscribe => read::<Subscribe>(&mut f),
+            MessageType::Subscribed => read::<Subscribed>(&mut f),
+            MessageType::Unsubscribe => read::<Unsubscribe>(&mut f),
+            MessageType::Unsubscribed => read::<Unsubscribed>(&mut f),
+            MessageType::Event => read::<Event>(&mut f),
+            MessageType::EventReceived => read::<EventReceived>(&mut f),
+            MessageType::Call => read::<Call>(&mut f),
+            MessageType::Cancel => read::<Cancel>(&mut f),
+            MessageType::Result => read::<CallResult>(&mut f),
+            MessageType::Register => read::<Register>(&mut f),
+            MessageType::Registered => read::<Registered>(&mut f),
+            MessageType::Unregister => read::<Unregister>(&mut f),
+            MessageType::Unregistered => read::<Unregistered>(&mut f),
+            MessageType::Invocation => read::<Invocation>(&mut f),
+            MessageType::Interrupt => read::<Interrupt>(&mut f),
+            MessageType::Yield => read::<Yield>(&mut f),
+        }
+    }
+
+    /// The elements after the type code, with the payload laid out in `form`.
+    pub(crate) fn outputs(&self, form: TransparentForm) -> Vec<Out<'_>> {
+        let mut out = Vec::with_capacity(6);
+        dispatch!(self, m => m.encode(&mut out));
+        if form == TransparentForm::Spec {
+            for o in &mut out {
+                if let Out::Bytes(b) = o {
+                    *o = Out::BytesInList(b);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Where a transparent payload goes in the array serializers (WAMP-REFERENCE §2.4).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TransparentForm {
+    /// The bytes replace the args element (autobahn and the test vectors). Default.
+    #[default]
+    Autobahn,
+    /// The bytes are the single item of the args list (spec text).
+    Spec,
+}
+
+/// One decoded element of a message array: a value, or an args/kwargs
+/// element kept in its encoded form.
+#[derive(Debug)]
+pub(crate) enum Element {
+    Value(Value),
+    Raw(RawValue),
+}
+
+/// One element to encode.
+#[derive(Debug)]
+pub(crate) enum Out<'a> {
+    UInt(u64),
+    Str(&'a str),
+    Dict(&'a Dict),
+    Raw(&'a RawValue),
+    /// `[]` before kwargs when there are no args.
+    EmptyList,
+    Bytes(&'a [u8]),
+    BytesInList(&'a [u8]),
+}
+
+/// Cursor over the elements of a message being decoded; errors name the
+/// message type and the element.
+pub(crate) struct Fields {
+    ty: MessageType,
+    index: usize,
+    elements: std::vec::IntoIter<Element>,
+}
+
+impl Fields {
+    fn err(&self, what: &str, msg: impl std::fmt::Display) -> Error {
+        Error::protocol(format!("{} {what}: {msg}", self.ty.name()))
+    }
+
+    fn next(&mut self, what: &str) -> Result<Element> {
+        self.index += 1;
+        self.elements
+            .next()
+            .ok_or_else(|| self.err(what, "missing element"))
+    }
+
+    fn value(&mut self, what: &str) -> Result<Value> {
+        match self.next(what)? {
+            Element::Value(v) => Ok(v),
+            Element::Raw(r) => r.to_value(),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.elements.len() == 0
+    }
+
+    /// An integer in `0 ..= u64::MAX`.
+    fn uint(&mut self, what: &str) -> Result<u64> {
+        match self.value(what)? {
+            Value::UInt(u) => Ok(u),
+            other => Err(self.err(what, format!("expected integer, got {}", other.type_name()))),
+        }
+    }
+
+    /// A WAMP ID in `1 ..= 2^53`.
+    fn id(&mut self, what: &str) -> Result<u64> {
+        let id = self.uint(what)?;
+        if !is_valid_id(id) {
+            return Err(self.err(what, format!("{id} is not a valid ID (1 to 2^53)")));
+        }
+        Ok(id)
+    }
+
+    /// A WAMP ID, or 0 (revocation forms).
+    fn id_or_zero(&mut self, what: &str) -> Result<u64> {
+        let id = self.uint(what)?;
+        if !is_valid_id_or_zero(id) {
+            return Err(self.err(what, format!("{id} is not a valid ID (0 to 2^53)")));
+        }
+        Ok(id)
+    }
+
+    fn string(&mut self, what: &str) -> Result<String> {
+        match self.value(what)? {
+            Value::Str(s) => Ok(s),
+            other => Err(self.err(what, format!("expected string, got {}", other.type_name()))),
+        }
+    }
+
+    fn dict(&mut self, what: &str) -> Result<Dict> {
+        match self.value(what)? {
+            Value::Dict(d) => Ok(d),
+            other => Err(self.err(what, format!("expected dict, got {}", other.type_name()))),
+        }
+    }
+
+    fn opt_dict(&mut self, what: &str) -> Result<Option<Dict>> {
+        if self.is_empty() {
+            Ok(None)
+        } else {
+            self.dict(what).map(Some)
+        }
+    }
+
+    /// The trailing payload elements (args, kwargs, or the transparent payload).
+    /// `dict` is the message's Options/Details: with `enc_algo`/`ppt_scheme`
+    /// set, an args list holding only a byte string is the spec's form of a
+    /// transparent payload.
+    fn payload(&mut self, dict: &Dict) -> Result<Payload> {
+        let args = match self.elements.next() {
+            None => return Ok(Payload::default()),
+            Some(e) => e,
+        };
+        self.index += 1;
+        let kwargs = self.elements.next();
+        let args = match args {
+            Element::Value(Value::Bytes(b)) => {
+                if kwargs.is_some() {
+                    return Err(self.err(
+                        "payload",
+                        "a transparent payload cannot be followed by a kwargs element",
+                    ));
+                }
+                return Ok(Payload::Transparent(b.into()));
+            }
+            Element::Value(Value::Null) => None,
+            Element::Value(v @ Value::List(_)) => Some(RawValue::from_value(v)),
+            Element::Raw(r) => Some(r),
+            Element::Value(other) => {
+                return Err(self.err("args", format!("expected list, got {}", other.type_name())))
+            }
+        };
+        let kwargs = match kwargs {
+            None | Some(Element::Value(Value::Null)) => None,
+            Some(Element::Value(v @ Value::Dict(_))) => Some(RawValue::from_value(v)),
+            Some(Element::Raw(r)) => Some(r),
+            Some(Element::Value(other)) => {
+                return Err(self.err(
+                    "kwargs",
+                    format!("expected dict, got {}", other.type_name()),
+                ))
+            }
+        };
+        let announces_transparent =
+            dict.contains_key("enc_algo") || dict.contains_key("ppt_scheme");
+        if let (true, Some(raw), None) = (announces_transparent, &args, &kwargs) {
+            if let Value::List(mut items) = raw.to_value()? {
+                if let (1, Some(Value::Bytes(_))) = (items.len(), items.first()) {
+                    if let Some(Value::Bytes(b)) = items.pop() {
+                        return Ok(Payload::Transparent(b.into()));
+                    }
+                }
+            }
+        }
+        Ok(Payload::Normal { args, kwargs })
+    }
+}
+
+/// Checks a URI element loosely (WAMP-REFERENCE §7.4).
+fn check_uri_field(ty: MessageType, what: &str, uri: &str, kind: UriKind) -> Result<()> {
+    check_uri(uri, UriCheck::Loose, kind)
+        .map_err(|msg| Error::protocol(format!("{} {what}: {msg}", ty.name())))
+}
+
+/// Checks the payload mode against the Options/Details: a transparent payload
+/// needs `enc_algo` or `ppt_scheme`; those keys with args/kwargs are an error;
+/// args/kwargs elements must be a list and a dict.
+fn check_payload(ty: MessageType, field: &str, dict: &Dict, payload: &Payload) -> Result<()> {
+    let scheme_key = ["enc_algo", "ppt_scheme"]
+        .into_iter()
+        .find(|k| dict.contains_key(k));
+    match (payload, scheme_key) {
+        (Payload::Transparent(_), None) => Err(Error::protocol(format!(
+            "{}: transparent payload without {field}.enc_algo or {field}.ppt_scheme",
+            ty.name()
+        ))),
+        (Payload::Normal { args, kwargs }, Some(key)) if args.is_some() || kwargs.is_some() => {
+            // The spec form: the transparent bytes are the only item of args.
+            Err(Error::protocol(format!(
+                "{}: {field}.{key} announces a transparent payload, but the message carries args/kwargs",
+                ty.name()
+            )))
+        }
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,687 @@
+//! JSON (`wamp.2.json`, WAMP-REFERENCE §3.2).
+//!
+//! Output is what autobahn writes: compact (no spaces), non-ASCII characters
+//! unescaped, control characters escaped like Python's `json` module, floats
+//! as Python's `repr`. Byte strings use the WAMP binary convention: a string
+//! whose first character is U+0000 carries the standard base64 (with padding)
+//! of the bytes. On input every such string — also inside payloads — decodes to
+//! bytes.
+//!
+//! # Examples
+//!
+//! ```
+//! use wamp_idl_runtime::serializer::{Limits, Serializer};
+//! use wamp_idl_runtime::value::Value;
+//!
+//! let bytes = b"[\"\\u0000EOP/kFMHXFJvX8BtT+N82w==\", \"gr\xc3\xbc\xc3\x9f\"]";
+//! let v = Serializer::Json.decode_value(bytes, &Limits::default()).unwrap();
+//! let list = v.as_list().unwrap();
+//! assert_eq!(list[0].as_bytes().unwrap()[..2], [0x10, 0xe3]);
+//! assert_eq!(Serializer::Json.encode_value(&v).unwrap(),
+//!            "[\"\\u0000EOP/kFMHXFJvX8BtT+N82w==\",\"grüß\"]".as_bytes());
+//! ```
+
+use std::io::Write as _;
+
+use base64::Engine as _;
+
+use super::{err_at, Container, Emitter, Limits, ListCursor, Parser};
+use crate::error::{Error, Result};
+use crate::value::{Dict, Value};
+
+const BASE64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
+
+/// Writes compact JSON.
+pub(crate) struct JsonEmitter<'o> {
+    out: &'o mut Vec<u8>,
+    /// One entry per open container: whether it has no item yet.
+    first: Vec<bool>,
+}
+
+impl<'o> JsonEmitter<'o> {
+    pub(crate) fn new(out: &'o mut Vec<u8>) -> Self {
+        JsonEmitter {
+            out,
+            first: Vec::new(),
+        }
+    }
+
+    fn separator(&mut self) {
+        if let Some(first) = self.first.last_mut() {
+            if *first {
+                *first = false;
+            } else {
+                self.out.push(b',');
+            }
+        }
+    }
+}
+
+/// Writes `s` as a JSON string literal, escaping like Python's
+/// `json.dumps(ensure_ascii=False)`.
+fn write_json_str(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            0x00..=0x1f => b"",
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[start..i]);
+        if escape.is_empty() {
+            let _ = write!(out, "\\u{b:04x}");
+        } else {
+            out.extend_from_slice(escape);
+        }
+        start = i + 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
+}
+
+/// Formats a finite float like Python's `repr` (shortest round-trip digits,
+/// `1.0`, `1e+16`, `1e-05`).
+fn python_float_repr(f: f64) -> String {
+    // Rust's `{:?}` gives the shortest round-trip digits too, but switches to
+    // exponent notation at different magnitudes and writes `1e16`/`1e-7`.
+    let abs = f.abs();
+    if abs != 0.0 && !(1e-4..1e16).contains(&abs) {
+        let s = format!("{f:e}"); // e.g. "1.5e16", "-1e-7"
+        let (mantissa, exp) = s.split_once('e').unwrap_or((&s, "0"));
+        let (sign, digits) = match exp.strip_prefix('-') {
+            Some(d) => ('-', d),
+            None => ('+', exp),
+        };
+        let pad = if digits.len() < 2 { "0" } else { "" };
+        format!("{mantissa}e{sign}{pad}{digits}")
+    } else {
+        let s = format!("{f}");
+        if s.contains('.') {
+            s
+        } else {
+            format!("{s}.0")
+        }
+    }
+}
+
+impl Emitter for JsonEmitter<'_> {
+    fn null(&mut self) {
+        self.out.extend_from_slice(b"null");
+    }
+    fn bool(&mut self, b: bool) {
+        self.out
+            .extend_from_slice(if b { b"true" } else { b"false" });
+    }
+    fn uint(&mut self, u: u64) {
+        let _ = write!(self.out, "{u}");
+    }
+    fn int(&mut self, i: i64) {
+        let _ = write!(self.out, "{i}");
+    }
+    fn float(&mut self, f: f64) -> Result<()> {
+        if !f.is_finite() {
+            return Err(Error::encode(format!(
+                "JSON cannot represent the float {f}"
+            )));
+        }
+        self.out.extend_from_slice(python_float_repr(f).as_bytes());
+        Ok(())
+    }
+    fn str(&mut self, s: &str) {
+        write_json_str(self.out, s);
+    }
+    fn bytes(&mut self, b: &[u8]) {
+        self.out.extend_from_slice(b"\"\\u0000");
+        let encoded = BASE64.encode(b);
+        self.out.extend_from_slice(encoded.as_bytes());
+        self.out.push(b'"');
+    }
+    fn begin_list(&mut self, _len: usize) {
+        self.out.push(b'[');
+        self.first.push(true);
+    }
+    fn item(&mut self) {
+        self.separator();
+    }
+    fn end_list(&mut self) {
+        self.first.pop();
+        self.out.push(b']');
+    }
+    fn begin_dict(&mut self, _len: usize) {
+        self.out.push(b'{');
+        self.first.push(true);
+    }
+    fn key(&mut self, k: &str) {
+        self.separator();
+        write_json_str(self.out, k);
+        self.out.push(b':');
+    }
+    fn end_dict(&mut self) {
+        self.first.pop();
+        self.out.push(b'}');
+    }
+    fn raw(&mut self, bytes: &[u8]) {
+        self.out.extend_from_slice(bytes);
+    }
+    fn check_str(&self, s: &str) -> Result<()> {
+        if s.starts_with('\0') {
+            return Err(Error::encode(
+                "JSON cannot carry a string starting with U+0000: that prefix marks binary data",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Reads JSON text (RFC 8259) from a byte slice.
+pub(crate) struct JsonParser<'a> {
+    buf: &'a [u8],
+    pos: usize,
+    max_depth: usize,
+}
+
+impl<'a> JsonParser<'a> {
+    pub(crate) fn new(buf: &'a [u8], limits: &Limits) -> Self {
+        JsonParser {
+            buf,
+            pos: 0,
+            max_depth: limits.max_depth,
+        }
+    }
+
+    fn err(&self, msg: impl std::fmt::Display) -> Error {
+        err_at("JSON", self.pos, msg)
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.buf.get(self.pos) {
+            self.pos += 1;
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.buf.get(self.pos).copied()
+    }
+
+    fn expect_literal(&mut self, lit: &[u8]) -> Result<()> {
+        if self.buf.get(self.pos..self.pos + lit.len()) == Some(lit) {
+            self.pos += lit.len();
+            Ok(())
+        } else {
+            Err(self.err(format!("expected `{}`", String::from_utf8_lossy(lit))))
+        }
+    }
+
+    fn check_depth(&self, depth: usize) -> Result<()> {
+        if depth > self.max_depth {
+            Err(self.err(format!(
+                "nesting deeper than the limit of {}",
+                self.max_depth
+            )))
+        } else {
+            Ok(())
+        }
+    }
+
+    fn hex4(&mut self) -> Result<u32> {
+        let digits = self
+            .buf
+            .get(self.pos..self.pos + 4)
+            .ok_or_else(|| self.err("truncated \\u escape"))?;
+        let mut v = 0u32;
+        for &d in digits {
+            let n = (d as char)
+                .to_digit(16)
+                .ok_or_else(|| self.err("invalid hex digit in \\u escape"))?;
+            v = v * 16 + n;
+        }
+        self.pos += 4;
+        Ok(v)
+    }
+
+    /// Reads a string literal (after the opening quote).
+    fn string(&mut self) -> Result<String> {
+        let mut s = String::new();
+        loop {
+            let run_start = self.pos;
+            while let Some(&b) = self.buf.get(self.pos) {
+                if b == b'"' || b == b'\\' || b < 0x20 {
+                    break;
+                }
+                self.pos += 1;
+            }
+            let run = &self.buf[run_start..self.pos];
+            let run = std::str::from_utf8(run)
+                .map_err(|e| err_at("JSON", run_start + e.valid_up_to(), "invalid UTF-8"))?;
+            s.push_str(run);
+            match self.peek() {
+                None => return Err(self.err("unterminated string")),
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(s);
+                }
+                Some(b'\\') => {
+                    self.pos += 1;
+                    let esc = self.peek().ok_or_else(|| self.err("unterminated string"))?;
+                    self.pos += 1;
+                    let c = match esc {
+                        b'"' => '"',
+                        b'\\' => '\\',
+                        b'/' => '/',
+                        b'b' => '\u{8}',
+                        b'f' => '\u{c}',
+                        b'n' => '\n',
+                        b'r' => '\r',
+                        b't' => '\t',
+                        b'u' => self.unicode_escape()?,
+                        _ => return Err(self.err("invalid escape sequence")),
+                    };
+                    s.push(c);
+                }
+                Some(_) => return Err(self.err("unescaped control character in string")),
+            }
+        }
+    }
+
+    fn unicode_escape(&mut self) -> Result<char> {
+        let hi = self.hex4()?;
+        let code = if (0xD800..0xDC00).contains(&hi) {
+            if self.buf.get(self.pos..self.pos + 2) != Some(b"\\u") {
+                return Err(self.err("unpaired surrogate in \\u escape"));
+            }
+            self.pos += 2;
+            let lo = self.hex4()?;
+            if !(0xDC00..0xE000).contains(&lo) {
+                return Err(self.err("unpaired surrogate in \\u escape"));
+            }
+            0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
+        } else {
+            hi
+        };
+        char::from_u32(code).ok_or_else(|| self.err("unpaired surrogate in \\u escape"))
+    }
+
+    fn string_value(&mut self) -> Result<Value> {
+        let start = self.pos;
+        let s = self.string()?;
+        match s.strip_prefix('\0') {
+            Some(b64) => BASE64.decode(b64).map(Value::Bytes).map_err(|e| {
+                err_at(
+                    "JSON",
+                    start,
+                    format!("invalid base64 in binary string: {e}"),
+                )
+            }),
+            None => Ok(Value::Str(s)),
+        }
+    }
+
+    /// Scans a number and returns its text and whether it is an integer.
+    fn number_text(&mut self) -> Result<(&'a str, bool)> {
+        let start = self.pos;
+        let buf = self.buf;
+        let digits = |p: &mut usize| {
+            let s = *p;
+            while buf.get(*p).is_some_and(u8::is_ascii_digit) {
+                *p += 1;
+            }
+            *p - s
+        };
+        let mut p = self.pos;
+        if buf.get(p) == Some(&b'-') {
+            p += 1;
+        }
+        let int_digits = digits(&mut p);
+        if int_digits == 0 || (int_digits > 1 && buf.get(p - int_digits) == Some(&b'0')) {
+            self.pos = p;
+            return Err(self.err("invalid number"));
+        }
+        let mut integer = true;
+        if buf.get(p) == Some(&b'.') {
+            p += 1;
+            integer = false;
+            if digits(&mut p) == 0 {
+                self.pos = p;
+                return Err(self.err("invalid number: digits expected after `.`"));
+            }
+        }
+        if let Some(b'e' | b'E') = buf.get(p) {
+            p += 1;
+            integer = false;
+            if let Some(b'+' | b'-') = buf.get(p) {
+                p += 1;
+            }
+            if digits(&mut p) == 0 {
+                self.pos = p;
+                return Err(self.err("invalid number: digits expected in exponent"));
+            }
+        }
+        self.pos = p;
+        // Only ASCII digits, signs, `.`, `e` were accepted.
+        let text = std::str::from_utf8(&buf[start..p]).map_err(|_| self.err("invalid number"))?;
+        Ok((text, integer))
+    }
+
+    fn number(&mut self) -> Result<Value> {
+        let start = self.pos;
+        let (text, integer) = self.number_text()?;
+        if integer {
+            // Exact integer parsing; never through f64.
+            let (negative, digits) = match text.strip_prefix('-') {
+                Some(d) => (true, d),
+                None => (false, text),
+            };
+            let magnitude = digits.bytes().try_fold(0u64, |acc, d| {
+                acc.checked_mul(10)?.checked_add(u64::from(d - b'0'))
+            });
+            let magnitude = magnitude
+                .ok_or_else(|| err_at("JSON", start, "integer out of the 64-bit range"))?;
+            if !negative {
+                return Ok(Value::UInt(magnitude));
+            }
+            if magnitude == 0 {
+                return Ok(Value::UInt(0));
+            }
+            let neg = 0i64
+                .checked_sub_unsigned(magnitude)
+                .ok_or_else(|| err_at("JSON", start, "integer out of the 64-bit range"))?;
+            Ok(Value::Int(neg))
+        } else {
+            text.parse::<f64>()
+                .map(Value::Float)
+                .map_err(|_| err_at("JSON", start, "invalid number"))
+        }
+    }
+
+    fn list(&mut self, depth: usize) -> Result<Value> {
+        self.check_depth(depth)?;
+        let mut items = Vec::new();
+        let mut cursor = ListCursor {
+            remaining: None,
+            first: true,
+        };
+        while self.next_item(&mut cursor)? {
+            items.push(self.value(depth + 1)?);
+        }
+        Ok(Value::List(items))
+    }
+
+    fn dict(&mut self, depth: usize) -> Result<Value> {
+        self.check_depth(depth)?;
+        let mut dict = DictBuilder::default();
+        self.skip_ws();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(Value::Dict(dict.finish()));
+        }
+        loop {
+            self.skip_ws();
+            let key_pos = self.pos;
+            if self.peek() != Some(b'"') {
+                return Err(self.err("expected a string key"));
+            }
+            self.pos += 1;
+            let key = self.string()?;
+            self.skip_ws();
+            if self.peek() != Some(b':') {
+                return Err(self.err("expected `:` after key"));
+            }
+            self.pos += 1;
+            let value = self.value(depth + 1)?;
+            dict.insert(key, value)
+                .map_err(|k| err_at("JSON", key_pos, format!("duplicate key {k:?}")))?;
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(Value::Dict(dict.finish()));
+                }
+                _ => return Err(self.err("expected `,` or `}` in object")),
+            }
+        }
+    }
+
+    /// Skips a string literal (after the opening quote), validating UTF-8 and escapes.
+    fn skip_string(&mut self) -> Result<()> {
+        let start = self.pos;
+        loop {
+            match self.peek() {
+                None => return Err(self.err("unterminated string")),
+                Some(b'"') => break,
+                Some(b'\\') => {
+                    self.pos += 1;
+                    match self.peek() {
+                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {
+                            self.pos += 1
+                        }
+                        Some(b'u') => {
+                            self.pos += 1;
+                            self.unicode_escape()?;
+                        }
+                        _ => return Err(self.err("invalid escape sequence")),
+                    }
+                }
+                Some(b) if b < 0x20 => {
+                    return Err(self.err("unescaped control character in string"))
+                }
+                Some(_) => self.pos += 1,
+            }
+        }
+        std::str::from_utf8(&self.buf[start..self.pos])
+            .map_err(|e| err_at("JSON", start + e.valid_up_to(), "invalid UTF-8"))?;
+        self.pos += 1;
+        Ok(())
+    }
+}
+
+/// Builds a [`Dict`] from decoded entries, rejecting duplicate keys without
+/// quadratic cost on large (hostile) objects.
+#[derive(Default)]
+pub(crate) struct DictBuilder {
+    dict: Dict,
+    seen: std::collections::HashSet<String>,
+}
+
+impl DictBuilder {
+    const LINEAR_LIMIT: usize = 16;
+
+    /// Appends an entry; on a duplicate key returns the key.
+    pub(crate) fn insert(&mut self, key: String, value: Value) -> std::result::Result<(), String> {
+        if self.dict.len() < Self::LINEAR_LIMIT {
+            if self.dict.contains_key(&key) {
+                return Err(key);
+            }
+        } else {
+            if self.seen.is_empty() {
+                self.seen = self.dict.keys().map(str::to_owned).collect();
+            }
+            if !self.seen.insert(key.clone()) {
+                return Err(key);
+            }
+        }
+        self.dict.push_unchecked(key, value);
+        Ok(())
+    }
+
+    pub(crate) fn finish(self) -> Dict {
+        self.dict
+    }
+}
+
+impl<'a> Parser<'a> for JsonParser<'a> {
+    fn pos(&self) -> usize {
+        self.pos
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Value> {
+        self.skip_ws();
+        match self.peek() {
+            None => Err(self.err("unexpected end of input")),
+            Some(b'n') => self.expect_literal(b"null").map(|()| Value::Null),
+            Some(b't') => self.expect_literal(b"true").map(|()| Value::Bool(true)),
+            Some(b'f') => self.expect_literal(b"false").map(|()| Value::Bool(false)),
+            Some(b'"') => {
+                self.pos += 1;
+                self.string_value()
+            }
+            Some(b'[') => {
+                self.pos += 1;
+                self.list(depth)
+            }
+            Some(b'{') => {
+                self.pos += 1;
+                self.dict(depth)
+            }
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(b) => Err(self.err(format!("unexpected character {:?}", b as char))),
+        }
+    }
+
+    fn skip(&mut self, depth: usize) -> Result<()> {
+        self.skip_ws();
+        match self.peek() {
+            Some(b'"') => {
+                self.pos += 1;
+                self.skip_string()
+            }
+            Some(b'[') => {
+                self.pos += 1;
+                self.check_depth(depth)?;
+                let mut cursor = ListCursor {
+                    remaining: None,
+                    first: true,
+                };
+                while self.next_item(&mut cursor)? {
+                    self.skip(depth + 1)?;
+                }
+                Ok(())
+            }
+            Some(b'{') => {
+                self.pos += 1;
+                self.check_depth(depth)?;
+                self.skip_ws();
+                if self.peek() == Some(b'}') {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                loop {
+                    self.skip_ws();
+                    if self.peek() != Some(b'"') {
+                        return Err(self.err("expected a string key"));
+                    }
+                    self.pos += 1;
+                    self.skip_string()?;
+                    self.skip_ws();
+                    if self.peek() != Some(b':') {
+                        return Err(self.err("expected `:` after key"));
+                    }
+                    self.pos += 1;
+                    self.skip(depth + 1)?;
+                    self.skip_ws();
+                    match self.peek() {
+                        Some(b',') => self.pos += 1,
+                        Some(b'}') => {
+                            self.pos += 1;
+                            return Ok(());
+                        }
+                        _ => return Err(self.err("expected `,` or `}` in object")),
+                    }
+                }
+            }
+            Some(b'-' | b'0'..=b'9') => self.number_text().map(drop),
+            _ => self.value(depth).map(drop),
+        }
+    }
+
+    fn peek_container(&mut self) -> Result<Option<Container>> {
+        self.skip_ws();
+        Ok(match self.peek() {
+            Some(b'[') => Some(Container::List),
+            Some(b'{') => Some(Container::Dict),
+            _ => None,
+        })
+    }
+
+    fn begin_list(&mut self) -> Result<ListCursor> {
+        self.skip_ws();
+        if self.peek() != Some(b'[') {
+            return Err(self.err("expected `[` (a WAMP message is a JSON array)"));
+        }
+        self.pos += 1;
+        Ok(ListCursor {
+            remaining: None,
+            first: true,
+        })
+    }
+
+    fn next_item(&mut self, cursor: &mut ListCursor) -> Result<bool> {
+        self.skip_ws();
+        match self.peek() {
+            Some(b']') => {
+                // Ends an empty array or follows a value; `,]` is caught below.
+                self.pos += 1;
+                Ok(false)
+            }
+            Some(b',') if !cursor.first => {
+                self.pos += 1;
+                self.skip_ws();
+                if self.peek() == Some(b']') {
+                    return Err(self.err("trailing comma in array"));
+                }
+                Ok(true)
+            }
+            Some(_) if cursor.first => {
+                cursor.first = false;
+                Ok(true)
+            }
+            Some(_) => Err(self.err("expected `,` or `]` in array")),
+            None => Err(self.err("unterminated array")),
+        }
+    }
+
+    fn finish(&mut self) -> Result<()> {
+        self.skip_ws();
+        if self.pos < self.buf.len() {
+            return Err(self.err("trailing bytes after the value"));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn floats_format_like_python_repr() {
+        for (f, s) in [
+            (1.0, "1.0"),
+            (1.5, "1.5"),
+            (-0.0, "-0.0"),
+            (0.0001, "0.0001"),
+            (0.00001, "1e-05"),
+            (1e16, "1e+16"),
+            (1.5e300, "1.5e+300"),
+            (123456789012345.6, "123456789012345.6"),
+            (0.1, "0.1"),
+        ] {
+            assert_eq!(python_float_repr(f), s, "{f}");
+        }
+    }
+
+    #[test]
+    fn control_characters_are_escaped_like_python() {
+        let mut out = Vec::new();
+        write_json_str(&mut out, "a\"\\\n\u{1}\u{7f}é");
+        assert_eq!(out, "\"a\\\"\\\\\\n\\u0001\u{7f}é\"".as_bytes());
+    }
+}
