@@ -129,6 +129,7 @@ mod advanced {
     pub const ARRAY_FEATURES: u64 = 1;
     pub const UNION_FEATURES: u64 = 2;
     pub const OPTIONAL_SCALARS: u64 = 4;
+    pub const DEFAULT_VECTORS_AND_STRINGS: u64 = 8;
 }
 
 /// vtable offset of the `n`th field of a reflection table.
@@ -309,7 +310,7 @@ impl<'a> Writer<'a> {
     }
 
     /// flatc's `advanced_features_`: set by the parser when a schema uses
-    /// fixed arrays, vectors of unions or optional scalars.
+    /// fixed arrays, vectors of unions, optional scalars or string/vector defaults.
     fn advanced_features(&self) -> u64 {
         let mut features = 0;
         for field in self.schema.objects.iter().flat_map(|o| &o.fields) {
@@ -320,8 +321,13 @@ impl<'a> Writer<'a> {
                 }
                 _ => {}
             }
-            if field.optional || field.default == DefaultValue::Null {
-                features |= advanced::OPTIONAL_SCALARS;
+            match field.default {
+                DefaultValue::Null => features |= advanced::OPTIONAL_SCALARS,
+                DefaultValue::String(_) | DefaultValue::EmptyVector => {
+                    features |= advanced::DEFAULT_VECTORS_AND_STRINGS
+                }
+                _ if field.optional => features |= advanced::OPTIONAL_SCALARS,
+                _ => {}
             }
         }
         features
@@ -402,14 +408,18 @@ impl<'a> Writer<'a> {
             // flatc stores every NaN default (also `-nan`) as a positive quiet NaN.
             DefaultValue::Float(v) if v.is_nan() => (0, f64::NAN),
             DefaultValue::Float(v) => (0, v),
-            DefaultValue::None | DefaultValue::Null => (0, 0.0),
+            DefaultValue::None
+            | DefaultValue::Null
+            | DefaultValue::String(_)
+            | DefaultValue::EmptyVector => (0, 0.0),
         };
         // flatc's `optional` is "presence is optional": `= null` scalars, and every
-        // non-scalar field that is not `required` (struct fields of tables included).
+        // non-scalar field that is neither `required` nor has a default (a string
+        // or vector default makes the field read as present).
         let optional = if is_scalar(&field.ty) || object.is_struct {
             field.optional || field.default == DefaultValue::Null
         } else {
-            !field.required
+            !field.required && field.default == DefaultValue::None
         };
 
         let start = self.fbb.start_table();

@@ -39,9 +39,6 @@ pub struct Schema {
     pub declared_attributes: Vec<(String, Span)>,
     /// Every file read, with the files it includes directly.
     pub files: Vec<SchemaFileInfo>,
-    /// Defaults of string and vector table fields (`s: string = "x"`, `v: [int] = []`),
-    /// which flatc 25 accepts; `FieldDef::default` is `None` for them and `.bfbs` has no slot.
-    pub non_scalar_defaults: Vec<NonScalarDefault>,
 }
 
 impl Schema {
@@ -63,14 +60,6 @@ impl Schema {
             .map(|i| ObjectId(i as u32))
     }
 
-    /// The default of a string or vector field (`field` indexes `Object::fields`), if declared.
-    pub fn non_scalar_default(&self, object: ObjectId, field: usize) -> Option<&NonScalarValue> {
-        self.non_scalar_defaults
-            .iter()
-            .find(|d| d.object == object && d.field == field)
-            .map(|d| &d.value)
-    }
-
     /// Finds an enum or union by fully qualified name.
     pub fn find_enum(&self, full_name: &str) -> Option<EnumId> {
         self.enums
@@ -78,26 +67,6 @@ impl Schema {
             .position(|e| e.full_name() == full_name)
             .map(|i| EnumId(i as u32))
     }
-}
-
-/// The default of one string or vector table field.
-#[derive(Clone, Debug, PartialEq)]
-pub struct NonScalarDefault {
-    /// The table.
-    pub object: ObjectId,
-    /// Index of the field in [`Object::fields`].
-    pub field: usize,
-    /// The declared default.
-    pub value: NonScalarValue,
-}
-
-/// A declared default of a string or vector field.
-#[derive(Clone, Debug, PartialEq)]
-pub enum NonScalarValue {
-    /// `= "text"` on a string field (unescaped).
-    String(String),
-    /// `= []` on a vector field.
-    EmptyVector,
 }
 
 /// A file that took part in the schema.
@@ -318,10 +287,10 @@ pub enum Type {
     Array(Box<Type>, u16),
 }
 
-/// A scalar default value.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// A field's declared default value.
+#[derive(Clone, Debug, PartialEq)]
 pub enum DefaultValue {
-    /// Not a scalar, or no default given and none applies.
+    /// No default given and none applies (non-scalars), or struct fields.
     None,
     /// Integer, bool (0/1) or enum default, as flatc stores it (`ulong` as its bit pattern).
     Integer(i64),
@@ -329,6 +298,10 @@ pub enum DefaultValue {
     Float(f64),
     /// `= null`: optional scalar, absent by default.
     Null,
+    /// `= "text"` on a string field (flatc 25 accepts it; `.bfbs` has no slot for it).
+    String(String),
+    /// `= []` on a vector field (flatc 25 accepts it; `.bfbs` has no slot for it).
+    EmptyVector,
 }
 
 /// An `enum` or a `union`.

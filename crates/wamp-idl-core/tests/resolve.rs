@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use wamp_idl_core::diag::{Diagnostics, Severity, SourceMap};
 use wamp_idl_core::resolve::{resolve, FileLoader};
-use wamp_idl_core::schema::{DefaultValue, NonScalarValue, Object, ScalarType, Schema, Type};
+use wamp_idl_core::schema::{DefaultValue, Object, ScalarType, Schema, Type};
 use wamp_idl_core::{MemoryLoader, Options};
 
 /// What one resolver run produced.
@@ -557,7 +557,7 @@ fn scalar_defaults() {
         j: int = null; k: short; l: double; m: int = \"5\"; n: float = -nan;
     }");
     let t = &schema.objects[0];
-    let d = |i: usize| t.fields[i].default;
+    let d = |i: usize| t.fields[i].default.clone();
     assert_eq!(d(0), DefaultValue::Integer(0x7fff_ffff));
     assert_eq!(d(1), DefaultValue::Integer(0xffff_ffff));
     assert_eq!(d(2), DefaultValue::Integer(-128));
@@ -589,7 +589,7 @@ fn enum_defaults() {
             e: Flags = \"A C\"; f: Flags = 7; g: Flags; h: Z; i: Color = null; j: Flags = B;
         }");
     let t = &schema.objects[0];
-    let d: Vec<_> = t.fields.iter().map(|f| f.default).collect();
+    let d: Vec<_> = t.fields.iter().map(|f| f.default.clone()).collect();
     use DefaultValue::{Integer, Null};
     assert_eq!(
         d,
@@ -628,21 +628,18 @@ fn string_and_vector_defaults_are_kept_as_flatc_25_accepts_them() {
     let schema = ok(
         "table T { a: int; s: string = \"some\"; e: string = \"\"; v: [int] = []; w: [string]; }",
     );
-    let t = schema.find_object("T").unwrap();
+    let t = schema.object(schema.find_object("T").unwrap());
+    let defaults: Vec<&DefaultValue> = t.fields.iter().map(|f| &f.default).collect();
     assert_eq!(
-        schema.non_scalar_default(t, 1),
-        Some(&NonScalarValue::String("some".to_string()))
+        defaults,
+        [
+            &DefaultValue::Integer(0),
+            &DefaultValue::String("some".to_string()),
+            &DefaultValue::String(String::new()),
+            &DefaultValue::EmptyVector,
+            &DefaultValue::None,
+        ]
     );
-    assert_eq!(
-        schema.non_scalar_default(t, 2),
-        Some(&NonScalarValue::String(String::new()))
-    );
-    assert_eq!(
-        schema.non_scalar_default(t, 3),
-        Some(&NonScalarValue::EmptyVector)
-    );
-    assert_eq!(schema.non_scalar_default(t, 4), None);
-    assert_eq!(schema.object(t).fields[1].default, DefaultValue::None);
 }
 
 // ---- attributes, root_type, services ----------------------------------------

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use super::{Ctx, EnumDeclSrc, Symbol};
 use crate::diag::{Diagnostic, Span};
 use crate::schema::{
-    DefaultValue, EnumId, EnumValue, NonScalarDefault, NonScalarValue, ObjectId, ScalarType, Type,
+    DefaultValue, EnumId, EnumValue, ScalarType, Type,
 };
 use crate::syntax::ast;
 
@@ -412,11 +412,9 @@ impl Ctx<'_> {
                     continue;
                 }
                 if let Some(value) = self.non_scalar_default(&ty, source) {
-                    self.schema.non_scalar_defaults.push(NonScalarDefault {
-                        object: ObjectId(index as u32),
-                        field: field_index,
-                        value,
-                    });
+                    if let Some(field) = self.schema.objects[index].fields.get_mut(field_index) {
+                        field.default = value;
+                    }
                     continue;
                 }
                 let (default, optional) = self.field_default(&name, &ty, source);
@@ -505,14 +503,14 @@ impl Ctx<'_> {
     }
 
     /// flatc 25 accepts `= "text"` on strings and `= []` on vectors (flatc 2.0.8
-    /// rejects both); the model keeps them in `Schema::non_scalar_defaults`.
-    fn non_scalar_default(&mut self, ty: &Type, source: &ast::Field) -> Option<NonScalarValue> {
+    /// rejects both).
+    fn non_scalar_default(&mut self, ty: &Type, source: &ast::Field) -> Option<DefaultValue> {
         let lit = source.default.as_ref()?;
         match (ty, &lit.kind) {
             (Type::String, ast::LiteralKind::String(text)) => {
-                Some(NonScalarValue::String(text.clone()))
+                Some(DefaultValue::String(text.clone()))
             }
-            (Type::Vector(_), ast::LiteralKind::EmptyVector) => Some(NonScalarValue::EmptyVector),
+            (Type::Vector(_), ast::LiteralKind::EmptyVector) => Some(DefaultValue::EmptyVector),
             _ => None,
         }
     }
