@@ -15,6 +15,7 @@
 
 pub mod bfbs;
 pub mod catalog;
+pub mod codegen;
 pub mod diag;
 pub mod idl;
 pub mod resolve;
@@ -28,7 +29,8 @@ pub use resolve::{FileLoader, FsLoader, MemoryLoader};
 /// Options of one front-end run.
 #[derive(Clone, Debug, Default)]
 pub struct Options {
-    /// Include directories, searched after the including file's own directory (flatc's `-I`).
+    /// Include directories, searched after the including file's own directory and before
+    /// the root file's directory (flatc's `-I`).
     pub include_dirs: Vec<PathBuf>,
 }
 

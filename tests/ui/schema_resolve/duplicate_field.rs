@@ -1,0 +1,3 @@
+wamp_idl_runtime::wamp_interface!("ui/schema_resolve/schemas/duplicate_field.fbs");
+
+fn main() {}

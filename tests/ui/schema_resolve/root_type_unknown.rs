@@ -1,0 +1,3 @@
+wamp_idl_runtime::wamp_interface!("ui/schema_resolve/schemas/root_type_unknown.fbs");
+
+fn main() {}
