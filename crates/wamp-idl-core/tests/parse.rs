@@ -444,6 +444,7 @@ fn syntax_errors_have_precise_places_and_messages() {
         ("rpc_service S { m(A) B; }", &[(1, 22, "expected `:` before the response table, found `B`")]),
         ("rpc_service S { m: A; }", &[(1, 18, "expected `(` after rpc method name `m`, found `:`")]),
         ("namespace a.;", &[(1, 13, "expected a name after `.`, found `;`")]),
+        ("table T { a: C = Red Green; }", &[(1, 22, "expected `;` after field `a`")]),
         ("namespace .a;", &[(1, 11, "expected a namespace name, found `.`")]),
         ("namespace a.b", &[(1, 14, "expected `;` after the namespace")]),
         ("root_type;", &[(1, 10, "expected a table name after `root_type`, found `;`")]),

@@ -342,11 +342,10 @@ impl Parser<'_, '_> {
             let docs = self.take_docs();
             let start = self.span();
             match self.item() {
-                Ok(Some(kind)) => {
+                Ok(kind) => {
                     let span = self.span_from(start);
                     items.push(Item { docs, kind, span });
                 }
-                Ok(None) => {}
                 Err(Reported) => self.recover_top(),
             }
             if self.pos == before {
@@ -356,9 +355,8 @@ impl Parser<'_, '_> {
         items
     }
 
-    /// Parses one declaration; `Ok(None)` when it was skipped after a reported problem
-    /// that needs no recovery.
-    fn item(&mut self) -> PResult<Option<ItemKind>> {
+    /// Parses one declaration (its docs already taken).
+    fn item(&mut self) -> PResult<ItemKind> {
         if !self.at(TokenKind::Ident) {
             let d = Diagnostic::error(
                 self.span(),
@@ -457,7 +455,7 @@ impl Parser<'_, '_> {
                 return Err(Reported);
             }
         };
-        Ok(Some(kind))
+        Ok(kind)
     }
 
     fn ident(&mut self, what: &str) -> PResult<Ident> {
@@ -910,6 +908,25 @@ impl Parser<'_, '_> {
             default,
             attributes,
         };
+        let several_flags = matches!(
+            &default,
+            Some(Literal {
+                kind: LiteralKind::Ident(_),
+                ..
+            })
+        ) && self.at(TokenKind::Ident)
+            && self.nth(1).kind != TokenKind::Colon;
+        if several_flags {
+            // `color: Color = Red Green;`: flatc wants several `bit_flags` in one string.
+            let message = format!("expected `;` after field `{}`", name.name);
+            let d = Diagnostic::error(self.span(), message)
+                .with_label(format!("found {}", self.describe()))
+                .with_note(
+                    "help: a default of several `bit_flags` values is one string: `\"Red Green\"`",
+                );
+            self.report(d);
+            return Err(Reported);
+        }
         if self.expect_semi(&format!("field `{}`", name.name)).is_err() {
             // Keep the field when the next one (or the end of the body) follows: only `;` is missing.
             if self.next_member_follows() {
