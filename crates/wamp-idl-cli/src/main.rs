@@ -12,11 +12,17 @@ use std::process::ExitCode;
 use wamp_idl_core::diag::Diagnostic;
 use wamp_idl_core::{compile, Compiled, FsLoader, Options};
 
+mod decode;
+mod encode;
+mod wire;
+
 const USAGE: &str = "\
 Usage:
   wamp-idl check   [-I DIR]... FILE...
   wamp-idl bfbs    [-I DIR]... FILE -o OUT.bfbs
   wamp-idl catalog [-I DIR]... FILE [--format json|markdown]
+  wamp-idl decode  --serializer S [--hex] < FRAMES
+  wamp-idl encode  --serializer S [--hex] < MESSAGES.jsonl
   wamp-idl --help | --version";
 
 const HELP: &str = "\
@@ -26,6 +32,8 @@ Commands:
   check     parse, resolve and check FILEs; print diagnostics on stderr
   bfbs      write the binary reflection schema (.bfbs) of FILE to OUT
   catalog   print the interfaces, procedures, topics and payloads of FILE
+  decode    print WAMP frames from stdin as JSON (`wamp-idl decode --help`)
+  encode    write WAMP frames from JSON on stdin (`wamp-idl encode --help`)
 
 Options:
   -I DIR, -IDIR, --include DIR
@@ -238,6 +246,15 @@ fn count_errors(printed: &HashSet<String>) -> usize {
 }
 
 fn run(args: &[String], stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
+    match args.split_first() {
+        Some((command, rest)) if command == "decode" => {
+            return decode::run(rest, &mut std::io::stdin().lock(), stdout, stderr)
+        }
+        Some((command, rest)) if command == "encode" => {
+            return encode::run(rest, &mut std::io::stdin().lock(), stdout, stderr)
+        }
+        _ => {}
+    }
     let command = match parse_args(args) {
         Ok(command) => command,
         Err(message) => {

@@ -18,77 +18,11 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value as Json;
+use wamp_idl_runtime::describe;
 use wamp_idl_runtime::message::MessageType;
 use wamp_idl_runtime::serializer::{Codec, Serializer, UbjsonDialect};
-use wamp_idl_runtime::value::{Dict, Value};
+use wamp_idl_runtime::value::Value;
 use wamp_idl_runtime::Message;
-
-/// `expected_attributes` names, in array order after the type code, per message
-/// type. `|` separates accepted spellings. `args`, `kwargs` and `payload`
-/// are handled by [`payload_elements`] for the payload-carrying types.
-fn attribute_table(ty: MessageType) -> &'static [&'static str] {
-    match ty {
-        MessageType::Hello => &["realm", "details"],
-        MessageType::Welcome => &["session_id|session", "details"],
-        MessageType::Abort => &["details", "reason"],
-        MessageType::Challenge => &["method|auth_method", "extra"],
-        MessageType::Authenticate => &["signature", "extra"],
-        MessageType::Goodbye => &["details", "reason"],
-        MessageType::Error => &["request_type", "request_id|request", "details", "error"],
-        MessageType::Publish => &["request_id|request", "options", "topic"],
-        MessageType::Published => &["request_id|request", "publication_id|publication"],
-        MessageType::Subscribe => &["request_id|request", "options", "topic"],
-        MessageType::Subscribed => &["request_id|request", "subscription_id|subscription"],
-        MessageType::Unsubscribe => &["request_id|request", "subscription_id|subscription"],
-        MessageType::Unsubscribed => &["request_id|request"],
-        MessageType::Event => &[
-            "subscription|subscription_id",
-            "publication|publication_id",
-            "details",
-        ],
-        MessageType::EventReceived => &["publication|publication_id"],
-        MessageType::Call => &["request_id|request", "options", "procedure"],
-        MessageType::Cancel => &["request_id|request", "options"],
-        MessageType::Result => &["request_id|request", "details"],
-        MessageType::Register => &["request_id|request", "options", "procedure"],
-        MessageType::Registered => &["request_id|request", "registration_id|registration"],
-        MessageType::Unregister => &["request_id|request", "registration_id|registration"],
-        MessageType::Unregistered => &["request_id|request"],
-        MessageType::Invocation => &[
-            "request_id|request",
-            "registration_id|registration",
-            "details",
-        ],
-        MessageType::Interrupt => &["request_id|request", "options"],
-        MessageType::Yield => &["request_id|request", "options"],
-        _ => &[],
-    }
-}
-
-fn json_to_value(j: &Json) -> Value {
-    match j {
-        Json::Null => Value::Null,
-        Json::Bool(b) => Value::Bool(*b),
-        Json::Number(n) => {
-            if let Some(u) = n.as_u64() {
-                Value::UInt(u)
-            } else if let Some(i) = n.as_i64() {
-                Value::Int(i)
-            } else {
-                Value::Float(n.as_f64().expect("JSON number"))
-            }
-        }
-        Json::String(s) => Value::Str(s.clone()),
-        Json::Array(items) => Value::List(items.iter().map(json_to_value).collect()),
-        Json::Object(map) => {
-            let mut d = Dict::new();
-            for (k, v) in map {
-                d.insert(k.clone(), json_to_value(v));
-            }
-            Value::Dict(d)
-        }
-    }
-}
 
 fn hex(s: &str) -> Vec<u8> {
     assert!(s.len() % 2 == 0, "odd-length hex string");
@@ -96,62 +30,6 @@ fn hex(s: &str) -> Vec<u8> {
         .step_by(2)
         .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex digit"))
         .collect()
-}
-
-/// Builds the message array described by `expected_attributes`.
-fn expected_message(attrs: &serde_json::Map<String, Json>) -> Result<Value, String> {
-    let code = attrs
-        .get("message_type")
-        .and_then(Json::as_u64)
-        .ok_or("expected_attributes.message_type missing")?;
-    let ty = MessageType::from_code(code).ok_or(format!("unknown code {code}"))?;
-    let mut used = vec!["message_type"];
-    let mut list = vec![Value::UInt(code)];
-    for spellings in attribute_table(ty) {
-        let found = spellings
-            .split('|')
-            .find_map(|name| attrs.get(name).map(|v| (name, v)));
-        let value = match (found, *spellings) {
-            (Some((name, v)), _) => {
-                used.push(name);
-                json_to_value(v)
-            }
-            // hello/welcome list only `roles`, which is the details dict's content.
-            (None, "details") if attrs.contains_key("roles") => {
-                used.push("roles");
-                let mut d = Dict::new();
-                d.insert("roles", json_to_value(&attrs["roles"]));
-                Value::Dict(d)
-            }
-            (None, "details" | "options" | "extra") => Value::Dict(Dict::new()),
-            (None, _) => return Err(format!("attribute `{spellings}` missing")),
-        };
-        list.push(value);
-    }
-    if ty.payload_index().is_some() {
-        for name in ["args", "kwargs", "payload"] {
-            used.push(name);
-        }
-        let get = |name: &str| attrs.get(name).filter(|v| !v.is_null());
-        match (get("args"), get("kwargs"), get("payload")) {
-            (None, None, Some(Json::String(p))) => list.push(Value::Bytes(hex(p))),
-            (args, kwargs, None) => {
-                if let Some(a) = args {
-                    list.push(json_to_value(a));
-                } else if kwargs.is_some() {
-                    list.push(Value::List(Vec::new()));
-                }
-                if let Some(k) = kwargs {
-                    list.push(json_to_value(k));
-                }
-            }
-            _ => return Err("both args/kwargs and payload in expected_attributes".into()),
-        }
-    }
-    if let Some(extra) = attrs.keys().find(|k| !used.contains(&k.as_str())) {
-        return Err(format!("attribute `{extra}` not in the mapping table"));
-    }
-    Ok(Value::List(list))
 }
 
 /// The vector variants a serializer of ours must handle, by the variant's note.
@@ -266,15 +144,8 @@ fn wamp_proto_vectors() {
             if let Some(fb) = sample["serializers"]["flatbuffers"].as_array() {
                 flatbuffers_skipped += fb.len();
             }
-            let expected =
-                match expected_message(sample["expected_attributes"].as_object().expect("attrs")) {
-                    Ok(v) => v,
-                    Err(e) => {
-                        failures.push(format!("{at}: {e}"));
-                        continue;
-                    }
-                };
-            let expected_msg = match Message::from_value(expected.clone()) {
+            // The attribute mapping table is the runtime's `describe` module.
+            let expected_msg = match describe::from_json(&sample["expected_attributes"]) {
                 Ok(m) => m,
                 Err(e) => {
                     failures.push(format!(
@@ -394,7 +265,7 @@ fn check_validation_sample(
     model_validated: &mut usize,
     failures: &mut Vec<String>,
 ) {
-    let mut value = json_to_value(wmsg);
+    let mut value = describe::json_to_value(wmsg).expect("wmsg converts to a value");
     // `wmsg` cannot express bytes: a transparent payload is given as hex text
     // at the payload index (WAMP-REFERENCE §6.2); turn it into bytes.
     if let Value::List(items) = &mut value {

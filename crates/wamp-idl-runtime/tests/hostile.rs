@@ -381,3 +381,210 @@ fn json_refuses_strings_that_would_read_back_as_bytes() {
         );
     }
 }
+
+/// Found by fuzzing (`runtime_json`): `135e7924680` parsed as infinity, a
+/// value the JSON encoder cannot write back.
+#[test]
+fn json_numbers_beyond_the_float_range_are_rejected() {
+    for text in ["1e999", "-1e999", "135e7924680"] {
+        let err = value_err(Serializer::Json, text.as_bytes());
+        assert_eq!(err, "JSON at byte 0: number out of the float range");
+    }
+    assert!(
+        decode_err(Serializer::Json, b"[36,1,1e400,{}]").contains("number out of the float range")
+    );
+    // Inside raw (skipped) args and kwargs too; found by fuzzing as well.
+    for frame in [
+        &b"[16,1,{},\"t\",[1e999]]"[..],
+        b"[16,1,{},\"t\",[],{\"k\":-1e999}]",
+        b"[16,1,{},\"t\",[34444444444444444444444]]",
+        b"[16,1,{},\"t\",[-9223372036854775809]]",
+    ] {
+        let err = decode_err(Serializer::Json, frame);
+        assert!(err.contains("out of the"), "{err}");
+    }
+    // The largest finite doubles and underflow to zero are fine.
+    let v = Serializer::Json
+        .decode_value(b"[1.7976931348623157e308,1e-400]", &Limits::default())
+        .unwrap();
+    assert_eq!(
+        v,
+        Value::List(vec![Value::Float(f64::MAX), Value::Float(0.0)])
+    );
+}
+
+/// Found by fuzzing (`runtime_msgpack`): args/kwargs are skipped, not decoded,
+/// and the skip paths let duplicate keys through, so `Codec::decode` accepted
+/// frames whose payload failed later in `to_value`/`deserialize`.
+#[test]
+fn duplicate_keys_in_raw_payload_are_rejected_at_decode() {
+    use wamp_idl_runtime::value::Dict;
+    for s in Serializer::ALL {
+        let mut kwargs = Dict::new();
+        kwargs.insert("aa", 1u64);
+        kwargs.insert("ab", Value::List(vec![Value::Dict(Dict::new())]));
+        let mut nested = Dict::new();
+        nested.insert("k", Value::Dict(kwargs.clone()));
+        let message = Value::List(vec![
+            16u64.into(),
+            1u64.into(),
+            Value::Dict(Dict::new()),
+            "t".into(),
+            Value::List(vec![Value::Dict(nested)]),
+            Value::Dict(kwargs),
+        ]);
+        let good = s.encode_value(&message).unwrap();
+        assert!(Codec::new(s).decode(good.clone()).is_ok(), "{s:?}");
+        // Rename every key `ab` to `aa` (same length): duplicates in args and kwargs.
+        let mut bad = good.clone();
+        let mut renamed = 0;
+        for i in 0..bad.len().saturating_sub(1) {
+            if &bad[i..i + 2] == b"ab" {
+                bad[i + 1] = b'a';
+                renamed += 1;
+            }
+        }
+        assert_eq!(renamed, 2, "{s:?}");
+        let err = decode_err(s, &bad);
+        assert!(err.contains("duplicate key \"aa\""), "{s:?}: {err}");
+    }
+}
+
+/// Found by fuzzing (`runtime_json`): the skip path for raw args/kwargs did not
+/// check the base64 of `"\u0000..."` binary strings.
+#[test]
+fn invalid_base64_in_raw_payload_is_rejected_at_decode() {
+    let err = decode_err(Serializer::Json, b"[16,1,{},\"t\",[\"\\u0000A]==\"]]");
+    assert!(err.contains("invalid base64 in binary string"), "{err}");
+    let err = decode_err(Serializer::Json, b"[16,1,{},\"t\",[],{\"k\":\"\\u0000!\"}]");
+    assert!(err.contains("invalid base64 in binary string"), "{err}");
+    // Valid base64 and other escapes still pass.
+    let ok = Codec::new(Serializer::Json)
+        .decode(b"[16,1,{},\"t\",[\"\\u0000AQI=\",\"\\u0041\"]]".to_vec())
+        .unwrap();
+    let args = ok
+        .payload()
+        .and_then(|p| p.args())
+        .unwrap()
+        .to_value()
+        .unwrap();
+    assert_eq!(
+        args,
+        Value::List(vec![Value::Bytes(vec![1, 2]), Value::from("A")])
+    );
+}
+
+mod fuzz_entries;
+
+/// Test-vector frames of one of our serializers (both UBJSON dialects' variants
+/// are returned for both: the other dialect's bytes are hostile input too).
+fn vector_frames(key: &str) -> Vec<Vec<u8>> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("vectors dir") {
+            let path = entry.expect("dir entry").path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "json") {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/singlemessage"),
+        &mut files,
+    );
+    let mut frames = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("read vector");
+        let doc: serde_json::Value = serde_json::from_str(&text).expect("vector JSON");
+        for sample in doc["samples"].as_array().into_iter().flatten() {
+            for variant in sample["serializers"][key].as_array().into_iter().flatten() {
+                if let Some(hex) = variant["bytes_hex"].as_str() {
+                    frames.push(wamp_idl_runtime::describe::unhex(hex).expect("vector hex"));
+                }
+            }
+        }
+    }
+    frames
+}
+
+/// Runs the fuzz targets' entry functions over a seed corpus built from the
+/// test vectors (plus truncations and one-byte mutations), so that CI compiles
+/// and exercises the fuzz code without libFuzzer.
+#[test]
+fn fuzz_entries_hold_on_the_seed_corpus() {
+    use fuzz_entries::ARRAY_SERIALIZERS;
+    let keys = ["json", "msgpack", "cbor", "ubjson", "ubjson"];
+    let mut runs = 0;
+    for (selector, (&serializer, key)) in ARRAY_SERIALIZERS.iter().zip(keys).enumerate() {
+        let selector = u8::try_from(selector).expect("five serializers");
+        let frames = vector_frames(key);
+        assert!(frames.len() >= 25, "{key}: {} frames", frames.len());
+        for frame in &frames {
+            let mut variants = vec![frame.clone()];
+            for cut in [1, frame.len() / 2, frame.len().saturating_sub(1)] {
+                variants.push(frame[..cut.min(frame.len())].to_vec());
+            }
+            for at in [1, frame.len() / 3, frame.len() / 2] {
+                let mut mutated = frame.clone();
+                if let Some(b) = mutated.get_mut(at) {
+                    *b ^= 0x5a;
+                }
+                variants.push(mutated);
+            }
+            for bytes in &variants {
+                fuzz_entries::array_frame(serializer, bytes);
+                let mut batch = vec![selector];
+                if serializer == Serializer::Json {
+                    batch.extend_from_slice(bytes);
+                    batch.push(0x1e);
+                } else {
+                    let len = u32::try_from(bytes.len()).expect("small frame");
+                    batch.extend_from_slice(&len.to_be_bytes());
+                    batch.extend_from_slice(bytes);
+                }
+                fuzz_entries::batch(&batch);
+                let mut typed = vec![selector];
+                typed.extend_from_slice(bytes);
+                fuzz_entries::typed_payload(&typed);
+                runs += 3;
+            }
+        }
+    }
+    for frame in vector_frames("flatbuffers") {
+        for payload in 0..5u8 {
+            let mut input = vec![payload];
+            input.extend_from_slice(&frame);
+            fuzz_entries::flatbuffers_frame(&input);
+            input.truncate(input.len() / 2);
+            fuzz_entries::flatbuffers_frame(&input);
+            runs += 2;
+        }
+    }
+    // Typed payloads that match the target types.
+    for (selector, &serializer) in ARRAY_SERIALIZERS.iter().enumerate() {
+        let selector = u8::try_from(selector).expect("five serializers");
+        let mut order = wamp_idl_runtime::value::Dict::new();
+        order.insert("id", 7u64);
+        order.insert("name", "tea");
+        order.insert("price", 2.5);
+        order.insert("tags", Value::List(vec![Value::from("hot")]));
+        order.insert("kind", "Plain");
+        for value in [
+            Value::Dict(order),
+            Value::List(vec![
+                Value::from(1u64),
+                Value::from("x"),
+                Value::Bytes(vec![1, 2]),
+            ]),
+            Value::List(vec![Value::from("Plain")]),
+        ] {
+            let mut input = vec![selector];
+            input.extend(serializer.encode_value(&value).expect("encode seed"));
+            fuzz_entries::typed_payload(&input);
+            runs += 1;
+        }
+    }
+    assert!(runs > 1000, "only {runs} runs");
+}

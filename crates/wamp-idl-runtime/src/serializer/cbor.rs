@@ -19,7 +19,7 @@
 //! assert_eq!(Serializer::Cbor.decode_value(&indefinite, &Limits::default()).unwrap(), v);
 //! ```
 
-use super::json::DictBuilder;
+use super::json::{DictBuilder, KeySet};
 use super::{err_at, Container, Emitter, Limits, ListCursor, Parser};
 use crate::error::{Error, Result};
 use crate::value::Value;
@@ -256,6 +256,24 @@ impl<'a> CborParser<'a> {
             Head::NegInt(n) => i64::try_from(n)
                 .map(|n| Value::Int(-1 - n))
                 .map_err(|_| self.err(at, "negative integer below the 64-bit range")),
+            // A definite-length string is validated in place; only a value
+            // that is kept is copied (skipping allocates nothing).
+            Head::Str(major, Some(n)) => {
+                let body = self.take(n)?;
+                let text = if major == 3 {
+                    Some(
+                        std::str::from_utf8(body)
+                            .map_err(|_| self.err(at, "invalid UTF-8 in text string"))?,
+                    )
+                } else {
+                    None
+                };
+                Ok(match (build, text) {
+                    (false, _) => Value::Null,
+                    (true, Some(t)) => Value::Str(t.to_owned()),
+                    (true, None) => Value::Bytes(body.to_vec()),
+                })
+            }
             Head::Str(major, len) => {
                 let body = self.string_body(major, len)?;
                 if major == 2 {
@@ -300,6 +318,7 @@ impl<'a> CborParser<'a> {
             Head::Dict(len) => {
                 self.check_depth(depth)?;
                 let mut dict = DictBuilder::default();
+                let mut skipped_keys = KeySet::new();
                 let mut i = 0u64;
                 loop {
                     match len {
@@ -313,6 +332,17 @@ impl<'a> CborParser<'a> {
                     i += 1;
                     let key_at = self.pos;
                     let key = match self.head()? {
+                        Head::Str(3, Some(n)) if !build => {
+                            // Skipping: check the key in place, keep no copy.
+                            let body = self.take(n)?;
+                            let key = std::str::from_utf8(body)
+                                .map_err(|_| self.err(key_at, "invalid UTF-8 in text string"))?;
+                            skipped_keys
+                                .insert(std::borrow::Cow::Borrowed(key))
+                                .map_err(|k| self.err(key_at, format!("duplicate key {k:?}")))?;
+                            self.item(depth + 1, build)?;
+                            continue;
+                        }
                         Head::Str(3, len) => {
                             let body = self.string_body(3, len)?;
                             self.text(key_at, body)?
@@ -320,10 +350,10 @@ impl<'a> CborParser<'a> {
                         _ => return Err(self.err(key_at, "dict key is not a text string")),
                     };
                     let value = self.item(depth + 1, build)?;
-                    if build {
-                        dict.insert(key, value)
-                            .map_err(|k| self.err(key_at, format!("duplicate key {k:?}")))?;
-                    }
+                    // Also while skipping (raw args/kwargs): a frame the codec
+                    // accepts must have args/kwargs that decode later.
+                    dict.insert(key, value)
+                        .map_err(|k| self.err(key_at, format!("duplicate key {k:?}")))?;
                 }
                 Ok(Value::Dict(dict.finish()))
             }

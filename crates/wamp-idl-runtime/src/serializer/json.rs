@@ -34,28 +34,72 @@ const BASE64: base64::engine::GeneralPurpose = base64::engine::general_purpose::
 /// Writes compact JSON.
 pub(crate) struct JsonEmitter<'o> {
     out: &'o mut Vec<u8>,
-    /// One entry per open container: whether it has no item yet.
-    first: Vec<bool>,
+    /// Whether the last thing written was a complete value inside a
+    /// container, so the next item or key needs a `,` first. (No stack of
+    /// containers is needed: opening one clears it, closing one sets it.)
+    after_value: bool,
 }
 
 impl<'o> JsonEmitter<'o> {
     pub(crate) fn new(out: &'o mut Vec<u8>) -> Self {
         JsonEmitter {
             out,
-            first: Vec::new(),
+            after_value: false,
         }
     }
 
     fn separator(&mut self) {
-        if let Some(first) = self.first.last_mut() {
-            if *first {
-                *first = false;
-            } else {
-                self.out.push(b',');
-            }
+        if self.after_value {
+            self.out.push(b',');
         }
     }
 }
+
+/// Appends the decimal digits of `u` (no `fmt` machinery).
+fn write_u64(out: &mut Vec<u8>, mut u: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (u % 10) as u8;
+        u /= 10;
+        if u == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&buf[i..]);
+}
+
+/// A fixed-capacity text buffer on the stack for formatting floats.
+struct StackText {
+    buf: [u8; 40],
+    len: usize,
+}
+
+impl std::fmt::Write for StackText {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len.checked_add(s.len()).ok_or(std::fmt::Error)?;
+        self.buf
+            .get_mut(self.len..end)
+            .ok_or(std::fmt::Error)?
+            .copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+/// Which bytes of a string need escaping in JSON output.
+static NEEDS_ESCAPE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = true;
+        i += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
 
 /// Writes `s` as a JSON string literal, escaping like Python's
 /// `json.dumps(ensure_ascii=False)`.
@@ -64,6 +108,9 @@ fn write_json_str(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
+        if !NEEDS_ESCAPE[usize::from(b)] {
+            continue;
+        }
         let escape: &[u8] = match b {
             b'"' => b"\\\"",
             b'\\' => b"\\\\",
@@ -85,6 +132,28 @@ fn write_json_str(out: &mut Vec<u8>, s: &str) {
     }
     out.extend_from_slice(&bytes[start..]);
     out.push(b'"');
+}
+
+/// Appends a finite float like Python's `repr`; the common fixed-notation
+/// case is formatted on the stack, without allocating.
+fn write_python_float(out: &mut Vec<u8>, f: f64) {
+    use std::fmt::Write as _;
+    let abs = f.abs();
+    if abs == 0.0 || (1e-4..1e16).contains(&abs) {
+        let mut text = StackText {
+            buf: [0; 40],
+            len: 0,
+        };
+        if write!(text, "{f}").is_ok() {
+            let digits = &text.buf[..text.len];
+            out.extend_from_slice(digits);
+            if !digits.contains(&b'.') {
+                out.extend_from_slice(b".0");
+            }
+            return;
+        }
+    }
+    out.extend_from_slice(python_float_repr(f).as_bytes());
 }
 
 /// Formats a finite float like Python's `repr` (shortest round-trip digits,
@@ -115,16 +184,23 @@ fn python_float_repr(f: f64) -> String {
 impl Emitter for JsonEmitter<'_> {
     fn null(&mut self) {
         self.out.extend_from_slice(b"null");
+        self.after_value = true;
     }
     fn bool(&mut self, b: bool) {
         self.out
             .extend_from_slice(if b { b"true" } else { b"false" });
+        self.after_value = true;
     }
     fn uint(&mut self, u: u64) {
-        let _ = write!(self.out, "{u}");
+        write_u64(self.out, u);
+        self.after_value = true;
     }
     fn int(&mut self, i: i64) {
-        let _ = write!(self.out, "{i}");
+        if i < 0 {
+            self.out.push(b'-');
+        }
+        write_u64(self.out, i.unsigned_abs());
+        self.after_value = true;
     }
     fn float(&mut self, f: f64) -> Result<()> {
         if !f.is_finite() {
@@ -132,44 +208,53 @@ impl Emitter for JsonEmitter<'_> {
                 "JSON cannot represent the float {f}"
             )));
         }
-        self.out.extend_from_slice(python_float_repr(f).as_bytes());
+        write_python_float(self.out, f);
+        self.after_value = true;
         Ok(())
     }
     fn str(&mut self, s: &str) {
         write_json_str(self.out, s);
+        self.after_value = true;
     }
     fn bytes(&mut self, b: &[u8]) {
         self.out.extend_from_slice(b"\"\\u0000");
-        let encoded = BASE64.encode(b);
-        self.out.extend_from_slice(encoded.as_bytes());
+        // Encode straight into the output, without a temporary string.
+        let start = self.out.len();
+        let encoded_len = b.len().div_ceil(3) * 4;
+        self.out.resize(start + encoded_len, 0);
+        let written = BASE64.encode_slice(b, &mut self.out[start..]).unwrap_or(0);
+        self.out.truncate(start + written);
         self.out.push(b'"');
+        self.after_value = true;
     }
     fn begin_list(&mut self, _len: usize) {
         self.out.push(b'[');
-        self.first.push(true);
+        self.after_value = false;
     }
     fn item(&mut self) {
         self.separator();
     }
     fn end_list(&mut self) {
-        self.first.pop();
         self.out.push(b']');
+        self.after_value = true;
     }
     fn begin_dict(&mut self, _len: usize) {
         self.out.push(b'{');
-        self.first.push(true);
+        self.after_value = false;
     }
     fn key(&mut self, k: &str) {
         self.separator();
         write_json_str(self.out, k);
         self.out.push(b':');
+        self.after_value = false;
     }
     fn end_dict(&mut self) {
-        self.first.pop();
         self.out.push(b'}');
+        self.after_value = true;
     }
     fn raw(&mut self, bytes: &[u8]) {
         self.out.extend_from_slice(bytes);
+        self.after_value = true;
     }
     fn check_str(&self, s: &str) -> Result<()> {
         if s.starts_with('\0') {
@@ -395,9 +480,16 @@ impl<'a> JsonParser<'a> {
                 .ok_or_else(|| err_at("JSON", start, "integer out of the 64-bit range"))?;
             Ok(Value::Int(neg))
         } else {
-            text.parse::<f64>()
-                .map(Value::Float)
-                .map_err(|_| err_at("JSON", start, "invalid number"))
+            let f = text
+                .parse::<f64>()
+                .map_err(|_| err_at("JSON", start, "invalid number"))?;
+            // `1e999` would read as infinity, which JSON cannot carry (and our
+            // encoder refuses): reject it instead of accepting a value that
+            // cannot be written back.
+            if !f.is_finite() {
+                return Err(err_at("JSON", start, "number out of the float range"));
+            }
+            Ok(Value::Float(f))
         }
     }
 
@@ -450,6 +542,27 @@ impl<'a> JsonParser<'a> {
         }
     }
 
+    /// Reads a dict key (after the opening quote): borrowed from the input
+    /// when it has no escapes.
+    fn key_text(&mut self) -> Result<std::borrow::Cow<'a, str>> {
+        let start = self.pos;
+        let buf = self.buf;
+        while let Some(&b) = buf.get(self.pos) {
+            if b == b'"' || b == b'\\' || b < 0x20 {
+                break;
+            }
+            self.pos += 1;
+        }
+        if self.peek() == Some(b'"') {
+            let text = std::str::from_utf8(&buf[start..self.pos])
+                .map_err(|e| err_at("JSON", start + e.valid_up_to(), "invalid UTF-8"))?;
+            self.pos += 1;
+            return Ok(std::borrow::Cow::Borrowed(text));
+        }
+        self.pos = start;
+        self.string().map(std::borrow::Cow::Owned)
+    }
+
     /// Skips a string literal (after the opening quote), validating UTF-8 and escapes.
     fn skip_string(&mut self) -> Result<()> {
         let start = self.pos;
@@ -479,6 +592,50 @@ impl<'a> JsonParser<'a> {
         std::str::from_utf8(&self.buf[start..self.pos])
             .map_err(|e| err_at("JSON", start + e.valid_up_to(), "invalid UTF-8"))?;
         self.pos += 1;
+        Ok(())
+    }
+}
+
+/// Rejects duplicate keys of a dict that is skipped (validated, not built):
+/// borrows the keys from the input and allocates nothing for up to 16 keys;
+/// more keys go into a hash set, so hostile objects cost no quadratic time.
+pub(crate) struct KeySet<'a> {
+    inline: [&'a str; KeySet::INLINE],
+    len: usize,
+    rest: std::collections::HashSet<std::borrow::Cow<'a, str>>,
+}
+
+impl<'a> KeySet<'a> {
+    const INLINE: usize = 16;
+
+    pub(crate) fn new() -> Self {
+        KeySet {
+            inline: [""; KeySet::INLINE],
+            len: 0,
+            rest: std::collections::HashSet::new(),
+        }
+    }
+
+    /// Records a key; on a duplicate returns it.
+    pub(crate) fn insert(
+        &mut self,
+        key: std::borrow::Cow<'a, str>,
+    ) -> std::result::Result<(), String> {
+        let seen = self.inline.get(..self.len).unwrap_or_default();
+        if seen.contains(&&*key) || self.rest.contains(&key) {
+            return Err(key.into_owned());
+        }
+        match key {
+            std::borrow::Cow::Borrowed(k) if self.len < KeySet::INLINE => {
+                if let Some(slot) = self.inline.get_mut(self.len) {
+                    *slot = k;
+                    self.len += 1;
+                }
+            }
+            key => {
+                self.rest.insert(key);
+            }
+        }
         Ok(())
     }
 }
@@ -549,6 +706,13 @@ impl<'a> Parser<'a> for JsonParser<'a> {
     fn skip(&mut self, depth: usize) -> Result<()> {
         self.skip_ws();
         match self.peek() {
+            // A string starting with U+0000 (always written `\u0000`: JSON has
+            // no raw control characters) is base64 bytes: check the base64
+            // as `value` does.
+            Some(b'"') if self.buf.get(self.pos + 1..self.pos + 7) == Some(b"\\u0000") => {
+                self.pos += 1;
+                self.string_value().map(drop)
+            }
             Some(b'"') => {
                 self.pos += 1;
                 self.skip_string()
@@ -573,13 +737,19 @@ impl<'a> Parser<'a> for JsonParser<'a> {
                     self.pos += 1;
                     return Ok(());
                 }
+                // Duplicate keys are rejected here too, as by `value`: a frame
+                // the codec accepts must have args/kwargs that decode later.
+                let mut keys = KeySet::new();
                 loop {
                     self.skip_ws();
+                    let key_pos = self.pos;
                     if self.peek() != Some(b'"') {
                         return Err(self.err("expected a string key"));
                     }
                     self.pos += 1;
-                    self.skip_string()?;
+                    let key = self.key_text()?;
+                    keys.insert(key)
+                        .map_err(|k| err_at("JSON", key_pos, format!("duplicate key {k:?}")))?;
                     self.skip_ws();
                     if self.peek() != Some(b':') {
                         return Err(self.err("expected `:` after key"));
@@ -597,7 +767,8 @@ impl<'a> Parser<'a> for JsonParser<'a> {
                     }
                 }
             }
-            Some(b'-' | b'0'..=b'9') => self.number_text().map(drop),
+            // Parsed, not only scanned: out-of-range numbers fail here as in `value`.
+            Some(b'-' | b'0'..=b'9') => self.number().map(drop),
             _ => self.value(depth).map(drop),
         }
     }

@@ -17,7 +17,7 @@
 //! assert_eq!(Serializer::MsgPack.decode_value(&bytes, &Limits::default()).unwrap(), v);
 //! ```
 
-use super::json::DictBuilder;
+use super::json::{DictBuilder, KeySet};
 use super::{err_at, Container, Emitter, Limits, ListCursor, Parser};
 use crate::error::{Error, Result};
 use crate::value::Value;
@@ -141,6 +141,8 @@ pub(crate) struct MsgPackParser<'a> {
 enum Head<'a> {
     Scalar(Value),
     Str(&'a [u8]),
+    /// A byte string, copied only if the value is kept.
+    Bin(&'a [u8]),
     List(usize),
     Dict(usize),
 }
@@ -211,7 +213,7 @@ impl<'a> MsgPackParser<'a> {
             0xc3 => scalar(Value::Bool(true)),
             0xc4..=0xc6 => {
                 let n = self.len_of(1 << (m - 0xc4))?;
-                scalar(Value::Bytes(self.take(n)?.to_vec()))
+                Ok(Head::Bin(self.take(n)?))
             }
             0xca => scalar(Value::Float(f64::from(f32::from_be_bytes(self.be()?)))),
             0xcb => scalar(Value::Float(f64::from_be_bytes(self.be()?))),
@@ -265,6 +267,7 @@ impl<'a> Parser<'a> for MsgPackParser<'a> {
     fn value(&mut self, depth: usize) -> Result<Value> {
         match self.head()? {
             Head::Scalar(v) => Ok(v),
+            Head::Bin(b) => Ok(Value::Bytes(b.to_vec())),
             Head::Str(s) => Ok(Value::Str(self.utf8(s)?.to_owned())),
             Head::List(n) => {
                 self.check_depth(depth)?;
@@ -294,7 +297,7 @@ impl<'a> Parser<'a> for MsgPackParser<'a> {
 
     fn skip(&mut self, depth: usize) -> Result<()> {
         match self.head()? {
-            Head::Scalar(_) => Ok(()),
+            Head::Scalar(_) | Head::Bin(_) => Ok(()),
             Head::Str(s) => self.utf8(s).map(drop),
             Head::List(n) => {
                 self.check_depth(depth)?;
@@ -305,12 +308,17 @@ impl<'a> Parser<'a> for MsgPackParser<'a> {
             }
             Head::Dict(n) => {
                 self.check_depth(depth)?;
+                // Duplicate keys are rejected here too, as by `value`: a frame
+                // the codec accepts must have args/kwargs that decode later.
+                let mut keys = KeySet::new();
                 for _ in 0..n {
                     let at = self.pos;
-                    match self.head()? {
-                        Head::Str(s) => self.utf8(s).map(drop)?,
+                    let key = match self.head()? {
+                        Head::Str(s) => self.utf8(s)?,
                         _ => return Err(self.err(at, "dict key is not a string")),
-                    }
+                    };
+                    keys.insert(std::borrow::Cow::Borrowed(key))
+                        .map_err(|k| self.err(at, format!("duplicate key {k:?}")))?;
                     self.skip(depth + 1)?;
                 }
                 Ok(())

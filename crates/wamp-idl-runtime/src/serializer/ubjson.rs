@@ -9,10 +9,10 @@
 //! Output matches `bjdata` / `py-ubjson` defaults: smallest integer marker,
 //! float 64 (`D`, zero as float 32 `d`), one-byte strings as char `C`, no
 //! container counts except for byte strings. In draft 12 NaN/infinities
-//! become null, as py-ubjson does. Tiny floats (BJData: below 2.23e-308,
-//! draft 12: subnormals) become the exact decimal high-precision number `H`,
-//! as the Python encoders write them. Input accepts counted and typed
-//! (`$`/`#`) containers and no-op markers.
+//! become null, as py-ubjson does. Subnormal floats become the exact decimal
+//! high-precision number `H`, as the Python encoders' C extensions write
+//! them. Input accepts counted and typed (`$`/`#`) containers and no-op
+//! markers.
 //!
 //! # Examples
 //!
@@ -25,7 +25,7 @@
 //! assert_eq!(Serializer::Ubjson(UbjsonDialect::Draft12).encode_value(&v).unwrap(), [0x49, 0x01, 0x51]);
 //! ```
 
-use super::json::DictBuilder;
+use super::json::{DictBuilder, KeySet};
 use super::{err_at, Container, Emitter, Limits, ListCursor, Parser};
 use crate::error::{Error, Result};
 use crate::value::Value;
@@ -39,10 +39,6 @@ pub enum UbjsonDialect {
     /// UBJSON draft 12, what autobahn-python ≤ 25.12 (py-ubjson) writes.
     Draft12,
 }
-
-/// Below this magnitude bjdata writes floats as high-precision numbers (a
-/// literal in its encoder, slightly above the smallest normal double).
-const BJDATA_FLOAT64_MIN: f64 = 2.23e-308;
 
 /// The exact decimal value of a finite float below 1, formatted as Python's
 /// `str(Decimal(f))` does for such magnitudes: `4.940656458412465…E-324`.
@@ -112,13 +108,13 @@ impl<'o> UbjsonEmitter<'o> {
     }
 
     /// The smallest magnitude written as float 64; smaller ones become `H`.
-    /// py-ubjson's C extension (what autobahn ≤ 25.12 ran) switches only for
-    /// subnormals; bjdata at its literal (measured against both).
+    /// The C extensions of py-ubjson (autobahn ≤ 25.12) and bjdata (autobahn
+    /// ≥ 26.6, as `scripts/peers.sh` installs it) switch only for subnormals.
+    /// bjdata's pure-Python fallback switches below its literal 2.23e-308, but
+    /// an `H` decodes to a `Decimal` there, so a float 64 is the faithful choice
+    /// for the normal floats in between (found by tests/autobahn_differential.rs).
     fn float64_min(&self) -> f64 {
-        match self.dialect {
-            UbjsonDialect::BjData => BJDATA_FLOAT64_MIN,
-            UbjsonDialect::Draft12 => f64::MIN_POSITIVE,
-        }
+        f64::MIN_POSITIVE
     }
 
     fn signed(&mut self, i: i64) {
@@ -514,6 +510,7 @@ impl<'a> UbjsonParser<'a> {
         self.check_depth(depth)?;
         let layout = self.layout()?;
         let mut dict = DictBuilder::default();
+        let mut skipped_keys = KeySet::new();
         let mut i = 0usize;
         loop {
             match layout.count {
@@ -531,10 +528,15 @@ impl<'a> UbjsonParser<'a> {
                 Some(t) => self.body(t, depth + 1)?,
                 None => self.value(depth + 1)?,
             };
+            // Also while skipping (raw args/kwargs): a frame the codec
+            // accepts must have args/kwargs that decode later. Skipping
+            // checks the keys in place, without copies.
             if self.build {
                 dict.insert(key.to_owned(), value)
-                    .map_err(|k| self.err(key_at, format!("duplicate key {k:?}")))?;
+            } else {
+                skipped_keys.insert(std::borrow::Cow::Borrowed(key))
             }
+            .map_err(|k| self.err(key_at, format!("duplicate key {k:?}")))?;
         }
         Ok(Value::Dict(dict.finish()))
     }
@@ -638,6 +640,31 @@ impl<'a> Parser<'a> for UbjsonParser<'a> {
 #[cfg(test)]
 mod tests {
     use super::exact_decimal;
+    use crate::serializer::{Serializer, UbjsonDialect};
+    use crate::value::Value;
+
+    #[test]
+    fn bjdata_writes_normal_floats_as_float64_and_subnormals_as_high_precision() {
+        // Regression: the smallest normal floats were written as `H`, which
+        // autobahn (bjdata) reads back as a `Decimal`, not a float.
+        let bjdata = Serializer::Ubjson(UbjsonDialect::BjData);
+        for f in [f64::MIN_POSITIVE, -f64::MIN_POSITIVE, 2.229e-308] {
+            let mut expected = vec![b'D'];
+            expected.extend_from_slice(&f.to_le_bytes());
+            assert_eq!(
+                bjdata.encode_value(&Value::Float(f)).unwrap(),
+                expected,
+                "{f:e}"
+            );
+        }
+        for f in [5e-324, -1e-310] {
+            assert_eq!(
+                bjdata.encode_value(&Value::Float(f)).unwrap()[0],
+                b'H',
+                "{f:e}"
+            );
+        }
+    }
 
     #[test]
     fn exact_decimal_matches_python_decimal_str() {
