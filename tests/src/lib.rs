@@ -16,6 +16,11 @@ pub mod game {
     wamp_idl_runtime::wamp_interface!("schemas/game.fbs", include = ["../schemas"]);
 }
 
+/// The typed-interface test catalog (`schemas/calc.fbs`): interface code under `#![deny(warnings, missing_docs)]`.
+pub mod calc {
+    wamp_idl_runtime::wamp_interface!("schemas/calc.fbs", include = ["../schemas"]);
+}
+
 /// The WAMP meta API catalog of the workspace (`schemas/wamp-meta.fbs`).
 pub mod meta {
     wamp_idl_runtime::wamp_interface!("../schemas/wamp-meta.fbs");
@@ -26,4 +31,10 @@ pub mod meta {
 /// reported inside macro expansions, but they are here.
 pub mod game_snapshot {
     include!("../snapshots/game.rs");
+}
+
+/// The formatted expansion of `schemas/calc.fbs` (interfaces snapshot), compiled
+/// as ordinary source so every lint applies to the interface code too.
+pub mod calc_snapshot {
+    include!("../snapshots/calc.rs");
 }

@@ -27,9 +27,7 @@ fn bench_large(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("large_schema");
     group.throughput(Throughput::Bytes(text.len() as u64));
-    group.bench_function("compile", |b| {
-        b.iter(|| compile(&roots, &options, &loader))
-    });
+    group.bench_function("compile", |b| b.iter(|| compile(&roots, &options, &loader)));
     group.bench_function("compile+bfbs", |b| {
         b.iter(|| {
             let compiled = compile(&roots, &options, &loader);
@@ -52,15 +50,19 @@ fn bench_shipped(c: &mut Criterion) {
         let name = file.file_name().unwrap().to_string_lossy().into_owned();
         let roots = [file.clone()];
         let options = Options::default();
-        group.bench_with_input(BenchmarkId::new("compile+bfbs", name), &roots, |b, roots| {
-            b.iter(|| {
-                let compiled = compile(roots, &options, &FsLoader);
-                compiled
-                    .schema
-                    .as_ref()
-                    .map(|s| bfbs::write(s, &compiled.sources, &BfbsOptions::default()))
-            })
-        });
+        group.bench_with_input(
+            BenchmarkId::new("compile+bfbs", name),
+            &roots,
+            |b, roots| {
+                b.iter(|| {
+                    let compiled = compile(roots, &options, &FsLoader);
+                    compiled
+                        .schema
+                        .as_ref()
+                        .map(|s| bfbs::write(s, &compiled.sources, &BfbsOptions::default()))
+                })
+            },
+        );
     }
     group.finish();
 }

@@ -1,3 +1,7 @@
-wamp_idl_runtime::wamp_interface!("ui/idl_rules/schemas/wampid_on_string.fbs", include = ["ui/_inc"]);
+// `wampid` marks integer fields.
+wamp_idl_runtime::wamp_interface!(
+    "ui/idl_rules/schemas/wampid_on_string.fbs",
+    include = ["ui/_inc"]
+);
 
 fn main() {}

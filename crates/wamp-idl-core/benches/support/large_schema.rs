@@ -26,13 +26,27 @@ pub fn large_schema(min_lines: usize) -> String {
              struct Box{m} {{\n    min: Point{m};\n    max: Point{m};\n    ids: [ushort:3];\n}}\n\n"
         ));
         for t in 0..4 {
-            s.push_str(&format!("/// Request {t} of module {m}.\ntable Req{m}_{t} {{\n"));
-            s.push_str(&format!("    /// The session.\n    session: ulong (arg, wampid);\n"));
-            s.push_str(&format!("    topic: string (arg, wampuri);\n    count: int = -{t};\n"));
-            s.push_str(&format!("    ratio: double = {t}.5;\n    color: Color{m} = Green;\n"));
-            s.push_str(&format!("    flags: Flags{m} = \"A C\";\n    origin: Point{m};\n"));
-            s.push_str(&format!("    names: [string] (kwarg);\n    boxes: [Box{m}] (kwarg);\n"));
-            s.push_str(&format!("    maybe: short = null (kwarg);\n    hex: uint = 0xff (kwarg);\n"));
+            s.push_str(&format!(
+                "/// Request {t} of module {m}.\ntable Req{m}_{t} {{\n"
+            ));
+            s.push_str(&format!(
+                "    /// The session.\n    session: ulong (arg, wampid);\n"
+            ));
+            s.push_str(&format!(
+                "    topic: string (arg, wampuri);\n    count: int = -{t};\n"
+            ));
+            s.push_str(&format!(
+                "    ratio: double = {t}.5;\n    color: Color{m} = Green;\n"
+            ));
+            s.push_str(&format!(
+                "    flags: Flags{m} = \"A C\";\n    origin: Point{m};\n"
+            ));
+            s.push_str(&format!(
+                "    names: [string] (kwarg);\n    boxes: [Box{m}] (kwarg);\n"
+            ));
+            s.push_str(&format!(
+                "    maybe: short = null (kwarg);\n    hex: uint = 0xff (kwarg);\n"
+            ));
             s.push_str("    deprecated_field: long (deprecated, kwarg);\n}\n\n");
         }
         s.push_str(&format!(

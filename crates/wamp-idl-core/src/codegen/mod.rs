@@ -17,18 +17,27 @@
 //! | [`table_serde`] | flatc-compatible JSON mapping of tables |
 //! | [`unions`] | owned and borrowed union enums |
 //! | [`validation`] | `validate()` from the WAMP IDL value rules |
+//! | [`payloads`] | `WampPayload` (args/kwargs mapping) of every payload table |
+//! | [`interface_consts`] | per-interface module: URIs, UUID, reflection, message builders |
+//! | [`trait_callee`] | the callee trait of an interface and its registration glue |
+//! | [`struct_caller`] | the typed client of an interface |
 //!
 //! Generated code uses only absolute paths (`::core::option::Option`, the
 //! runtime's `__private` module) and no `unsafe`, so it compiles under
 //! `#![no_implicit_prelude]` and `#![forbid(unsafe_code)]`.
 
 pub mod enums;
+pub mod interface_consts;
 pub mod modules;
 pub mod names;
+pub mod payloads;
+pub mod struct_caller;
 pub mod structs;
 pub mod table_refs;
 pub mod table_serde;
 pub mod tables;
+pub mod trait_bridge;
+pub mod trait_callee;
 pub mod unions;
 pub mod validation;
 
@@ -78,6 +87,7 @@ pub fn generate_with_diagnostics(
         rt: options.runtime_path.clone(),
     };
     modules::check_names(&ctx, diagnostics);
+    interface_consts::check_names(&ctx, diagnostics);
     let mut tree = modules::ModuleTree::default();
     for (index, def) in schema.enums.iter().enumerate() {
         let id = EnumId(index as u32);
@@ -102,6 +112,22 @@ pub fn generate_with_diagnostics(
             tokens
         };
         tree.insert(&object.namespace, tokens);
+    }
+    for payload in &catalog.payloads {
+        let object = schema.object(payload.object);
+        if object.is_struct {
+            continue;
+        }
+        tree.insert(
+            &object.namespace,
+            payloads::emit(&ctx, payload, diagnostics),
+        );
+    }
+    for interface in &catalog.interfaces {
+        let mut tokens = interface_consts::emit(&ctx, interface);
+        tokens.extend(trait_callee::emit(&ctx, interface));
+        tokens.extend(struct_caller::emit(&ctx, interface));
+        tree.insert(&interface.namespace, tokens);
     }
     tree.emit()
 }

@@ -23,6 +23,7 @@
 
 pub mod check;
 pub mod model;
+pub mod rust_trait;
 pub mod uri;
 
 pub use check::build;

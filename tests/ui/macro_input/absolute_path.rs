@@ -1,0 +1,4 @@
+// Absolute paths would make the build depend on the machine.
+wamp_idl_runtime::wamp_interface!("/ui/macro_input/schemas/calc.fbs", include = ["ui/_inc"]);
+
+fn main() {}

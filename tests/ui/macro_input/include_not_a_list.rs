@@ -1,0 +1,4 @@
+// `include` takes a list of directories.
+wamp_idl_runtime::wamp_interface!("ui/macro_input/schemas/calc.fbs", include = "ui/_inc");
+
+fn main() {}

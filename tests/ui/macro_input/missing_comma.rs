@@ -1,0 +1,4 @@
+// Options are separated by commas.
+wamp_idl_runtime::wamp_interface!("ui/macro_input/schemas/calc.fbs" include = ["ui/_inc"]);
+
+fn main() {}

@@ -1,0 +1,8 @@
+// `runtime` takes a path, not a string.
+wamp_idl_runtime::wamp_interface!(
+    "ui/macro_input/schemas/calc.fbs",
+    include = ["ui/_inc"],
+    runtime = "wamp_idl_runtime",
+);
+
+fn main() {}

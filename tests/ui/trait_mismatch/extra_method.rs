@@ -1,0 +1,12 @@
+// `reset` is not a method of `ICalc`.
+use wamp_idl_runtime::attr::wamp_interface;
+use wamp_idl_runtime::CallError;
+
+#[wamp_interface(schema = "ui/trait_mismatch/schemas/calc.fbs", interface = "ICalc", include = ["ui/_inc"])]
+pub trait Calc {
+    fn add(&self, args: calc::AddArgs) -> Result<calc::AddResult, CallError>;
+    fn on_add(&self, event: calc::Added);
+    fn reset(&self, args: calc::AddArgs) -> Result<calc::AddResult, CallError>;
+}
+
+fn main() {}

@@ -1,0 +1,11 @@
+// The fields of the request table are the arguments, not the method's parameters.
+use wamp_idl_runtime::attr::wamp_interface;
+use wamp_idl_runtime::CallError;
+
+#[wamp_interface(schema = "ui/trait_mismatch/schemas/calc.fbs", interface = "ICalc", include = ["ui/_inc"])]
+pub trait Calc {
+    fn add(&self, args: calc::AddArgs, verbose: bool) -> Result<calc::AddResult, CallError>;
+    fn on_add(&self, event: calc::Added);
+}
+
+fn main() {}

@@ -1,0 +1,13 @@
+// The error type is `CallError`.
+use wamp_idl_runtime::attr::wamp_interface;
+
+#[wamp_interface(schema = "ui/trait_mismatch/schemas/calc.fbs", interface = "ICalc", include = ["ui/_inc"])]
+pub trait Calc {
+    fn add(
+        &self,
+        args: calc::AddArgs,
+    ) -> impl std::future::Future<Output = Result<calc::AddResult, String>> + Send;
+    fn on_add(&self, event: calc::Added);
+}
+
+fn main() {}

@@ -1,0 +1,10 @@
+// A procedure returns `Result<Response, CallError>`.
+use wamp_idl_runtime::attr::wamp_interface;
+
+#[wamp_interface(schema = "ui/trait_mismatch/schemas/calc.fbs", interface = "ICalc", include = ["ui/_inc"])]
+pub trait Calc {
+    fn add(&self, args: calc::AddArgs) -> calc::AddResult;
+    fn on_add(&self, event: calc::Added);
+}
+
+fn main() {}
