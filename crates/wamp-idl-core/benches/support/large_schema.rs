@@ -27,25 +27,20 @@ pub fn large_schema(min_lines: usize) -> String {
         ));
         for t in 0..4 {
             s.push_str(&format!(
-                "/// Request {t} of module {m}.\ntable Req{m}_{t} {{\n"
-            ));
-            s.push_str(&format!(
-                "    /// The session.\n    session: ulong (arg, wampid);\n"
-            ));
-            s.push_str(&format!(
-                "    topic: string (arg, wampuri);\n    count: int = -{t};\n"
-            ));
-            s.push_str(&format!(
-                "    ratio: double = {t}.5;\n    color: Color{m} = Green;\n"
-            ));
-            s.push_str(&format!(
-                "    flags: Flags{m} = \"A C\";\n    origin: Point{m};\n"
-            ));
-            s.push_str(&format!(
-                "    names: [string] (kwarg);\n    boxes: [Box{m}] (kwarg);\n"
-            ));
-            s.push_str(&format!(
-                "    maybe: short = null (kwarg);\n    hex: uint = 0xff (kwarg);\n"
+                "/// Request {t} of module {m}.\n\
+                 table Req{m}_{t} {{\n\
+                 \x20   /// The session.\n\
+                 \x20   session: ulong (arg, wampid);\n\
+                 \x20   topic: string (arg, wampuri);\n\
+                 \x20   count: int = -{t};\n\
+                 \x20   ratio: double = {t}.5;\n\
+                 \x20   color: Color{m} = Green;\n\
+                 \x20   flags: Flags{m} = \"A C\";\n\
+                 \x20   origin: Point{m};\n\
+                 \x20   names: [string] (kwarg);\n\
+                 \x20   boxes: [Box{m}] (kwarg);\n\
+                 \x20   maybe: short = null (kwarg);\n\
+                 \x20   hex: uint = 0xff (kwarg);\n"
             ));
             s.push_str("    deprecated_field: long (deprecated, kwarg);\n}\n\n");
         }

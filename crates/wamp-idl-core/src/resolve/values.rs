@@ -10,9 +10,7 @@ use std::collections::HashMap;
 
 use super::{Ctx, EnumDeclSrc, Symbol};
 use crate::diag::{Diagnostic, Span};
-use crate::schema::{
-    DefaultValue, EnumId, EnumValue, ScalarType, Type,
-};
+use crate::schema::{DefaultValue, EnumId, EnumValue, ScalarType, Type};
 use crate::syntax::ast;
 
 /// Parses an integer as written in a schema: optional sign, decimal or `0x` hex.

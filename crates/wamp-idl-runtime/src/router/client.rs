@@ -338,6 +338,16 @@ fn complete(f: impl FnOnce() + Send + 'static) -> Vec<Action> {
     vec![Action::Complete(Box::new(f))]
 }
 
+/// The error an ABORT stands for: its reason URI, with `Details.message` as
+/// `args[0]` when the ABORT carries no payload of its own.
+pub(crate) fn abort_error(abort: crate::message::Abort) -> CallError {
+    let payload = match (abort.details.message(), abort.payload.args().is_none()) {
+        (Some(message), true) => Payload::from_args(vec![message.into()]),
+        _ => abort.payload,
+    };
+    CallError::with_payload(abort.reason, payload)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -406,14 +416,4 @@ mod tests {
         assert!(actions.is_empty());
         assert!(state.is_joined());
     }
-}
-
-/// The error an ABORT stands for: its reason URI, with `Details.message` as
-/// `args[0]` when the ABORT carries no payload of its own.
-pub(crate) fn abort_error(abort: crate::message::Abort) -> CallError {
-    let payload = match (abort.details.message(), abort.payload.args().is_none()) {
-        (Some(message), true) => Payload::from_args(vec![message.into()]),
-        _ => abort.payload,
-    };
-    CallError::with_payload(abort.reason, payload)
 }

@@ -115,8 +115,9 @@ impl RouterCore {
         self.sessions.contains_key(&session)
     }
 
-    /// Answers a HELLO: WELCOME with a fresh global session id, or ABORT.
-    pub(crate) fn hello(&mut self, hello: &Hello) -> Result<Welcome, Abort> {
+    /// Answers a HELLO: WELCOME with a fresh global session id, or ABORT
+    /// (boxed: a refusal is rare and an `Abort` is large).
+    pub(crate) fn hello(&mut self, hello: &Hello) -> Result<Welcome, Box<Abort>> {
         if hello.realm != self.realm {
             let mut abort = Abort {
                 reason: NO_SUCH_REALM.to_owned(),
@@ -126,7 +127,7 @@ impl RouterCore {
                 "this router serves realm `{}`, not `{}`",
                 self.realm, hello.realm
             ));
-            return Err(abort);
+            return Err(Box::new(abort));
         }
         let session = loop {
             let id = self.ids.next_id();

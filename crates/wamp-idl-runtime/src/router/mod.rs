@@ -377,7 +377,7 @@ impl RouterShared {
                     }
                 }
             }
-            Err(abort) => Message::Abort(abort),
+            Err(abort) => Message::Abort(*abort),
         };
         codec
             .encode_frame(&reply)
