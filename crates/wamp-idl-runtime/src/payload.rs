@@ -35,7 +35,7 @@ use std::fmt;
 
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::message::Out;
@@ -124,13 +124,99 @@ impl RawValue {
         }
     }
 
-    /// Decodes the value into any deserializable type.
+    /// Decodes the value into any deserializable type, straight from the
+    /// encoded bytes (no intermediate [`Value`]; see [`crate::serde_format`]).
     ///
     /// # Errors
     ///
-    /// A [`crate::ErrorKind::Payload`] error naming the mismatch.
+    /// A [`crate::ErrorKind::Payload`] error naming the mismatch and its path
+    /// (`[1]: expected i32, got string "x"`), or a [`crate::ErrorKind::Codec`]
+    /// error for malformed bytes.
     pub fn deserialize<T: DeserializeOwned>(&self) -> Result<T> {
-        crate::value::from_value(self.to_value()?)
+        self.deserialize_at("")
+    }
+
+    /// Like [`RawValue::deserialize`], for types that borrow strings or bytes
+    /// from the encoded value (zero-copy). An in-memory value (not encoded)
+    /// cannot lend its strings: borrowing types then fail with a type error.
+    pub fn deserialize_borrowed<'de, T: Deserialize<'de>>(&'de self) -> Result<T> {
+        self.deserialize_at("")
+    }
+
+    /// Decodes the value, naming it `root` in error paths (`args[1]: ...`).
+    pub fn deserialize_at<'de, T: Deserialize<'de>>(&'de self, root: &str) -> Result<T> {
+        match &self.repr {
+            Repr::Encoded {
+                bytes,
+                serializer,
+                limits,
+            } => crate::serde_format::from_slice_at(*serializer, bytes, limits, root),
+            Repr::Decoded(v) => {
+                T::deserialize(v.clone()).map_err(
+                    |e: Error| {
+                        if root.is_empty() {
+                            e
+                        } else {
+                            e.context(root)
+                        }
+                    },
+                )
+            }
+        }
+    }
+
+    /// Encodes a typed value straight into `serializer`'s format (no
+    /// intermediate [`Value`]); a codec of the same format copies the bytes.
+    pub fn serialize_in<T: Serialize + ?Sized>(
+        value: &T,
+        serializer: Serializer,
+    ) -> Result<RawValue> {
+        let bytes = crate::serde_format::to_vec(serializer, value)?;
+        Ok(RawValue::from_encoded(Bytes::from(bytes), serializer))
+    }
+
+    /// Whether the value is a list (`Some(true)`), a dict (`Some(false)`) or
+    /// neither (`None`), judged from the first byte if it is encoded.
+    fn container_kind(&self) -> Option<bool> {
+        match &self.repr {
+            Repr::Decoded(Value::List(_)) => Some(true),
+            Repr::Decoded(Value::Dict(_)) => Some(false),
+            Repr::Decoded(_) => None,
+            Repr::Encoded {
+                bytes, serializer, ..
+            } => {
+                let first = *bytes.first()?;
+                match serializer {
+                    Serializer::Json => match first {
+                        b'[' => Some(true),
+                        b'{' => Some(false),
+                        _ => None,
+                    },
+                    Serializer::MsgPack => match first {
+                        0x90..=0x9f | 0xdc | 0xdd => Some(true),
+                        0x80..=0x8f | 0xde | 0xdf => Some(false),
+                        _ => None,
+                    },
+                    Serializer::Cbor => match first >> 5 {
+                        4 => Some(true),
+                        5 => Some(false),
+                        _ => None,
+                    },
+                    Serializer::Ubjson(d) => {
+                        let bytes_marker = match d {
+                            crate::serializer::UbjsonDialect::BjData => b'B',
+                            crate::serializer::UbjsonDialect::Draft12 => b'U',
+                        };
+                        match (first, bytes.get(1..3)) {
+                            (b'[', Some([b'$', m])) if *m == bytes_marker => None,
+                            (b'[', _) => Some(true),
+                            (b'{', _) => Some(false),
+                            _ => None,
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -218,6 +304,83 @@ impl Payload {
             args: Some(RawValue::from_value(value)),
             kwargs: None,
         })
+    }
+
+    /// Like [`Payload::from_serialize_args`], encoding the args straight into
+    /// `serializer`'s format (no intermediate [`Value`]); pass the format of
+    /// the codec that will send the message, which then copies the bytes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use wamp_idl_runtime::payload::Payload;
+    /// use wamp_idl_runtime::serializer::Serializer;
+    ///
+    /// let payload = Payload::from_serialize_args_in(&("Hello, world!",), Serializer::Cbor)
+    ///     .unwrap()
+    ///     .with_serialize_kwargs_in(&[("n", 1u8)].into_iter().collect::<std::collections::BTreeMap<_, _>>(), Serializer::Cbor)
+    ///     .unwrap();
+    /// let (greeting,): (String,) = payload.deserialize_args().unwrap();
+    /// assert_eq!(greeting, "Hello, world!");
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// If `args` does not serialize to a list or cannot be written in the format.
+    pub fn from_serialize_args_in<T: Serialize + ?Sized>(
+        args: &T,
+        serializer: Serializer,
+    ) -> Result<Payload> {
+        let raw = RawValue::serialize_in(args, serializer)?;
+        if raw.container_kind() != Some(true) {
+            return Err(Error::payload("args must serialize to a list"));
+        }
+        Ok(Payload::Normal {
+            args: Some(raw),
+            kwargs: None,
+        })
+    }
+
+    /// Like [`Payload::with_serialize_kwargs`], encoding the kwargs straight
+    /// into `serializer`'s format.
+    pub fn with_serialize_kwargs_in<T: Serialize + ?Sized>(
+        self,
+        kwargs: &T,
+        serializer: Serializer,
+    ) -> Result<Payload> {
+        let raw = RawValue::serialize_in(kwargs, serializer)?;
+        if raw.container_kind() != Some(false) {
+            return Err(Error::payload("kwargs must serialize to a dict"));
+        }
+        match self {
+            Payload::Normal { args, .. } => Ok(Payload::Normal {
+                args,
+                kwargs: Some(raw),
+            }),
+            Payload::Transparent(_) => Err(Error::payload(
+                "cannot add kwargs to a transparent payload: a payload is either normal or transparent",
+            )),
+        }
+    }
+
+    /// Decodes the args into a typed value (errors name `args[i]...`).
+    /// Absent args decode like an empty list.
+    pub fn deserialize_args<'de, T: Deserialize<'de>>(&'de self) -> Result<T> {
+        match self.args() {
+            Some(raw) => raw.deserialize_at("args"),
+            None => T::deserialize(Value::List(Vec::new())).map_err(|e: Error| e.context("args")),
+        }
+    }
+
+    /// Decodes the kwargs into a typed value (errors name `kwargs.key...`).
+    /// Absent kwargs decode like an empty dict.
+    pub fn deserialize_kwargs<'de, T: Deserialize<'de>>(&'de self) -> Result<T> {
+        match self.kwargs() {
+            Some(raw) => raw.deserialize_at("kwargs"),
+            None => {
+                T::deserialize(Value::Dict(Dict::new())).map_err(|e: Error| e.context("kwargs"))
+            }
+        }
     }
 
     /// Adds keyword arguments from a typed value that serializes as a map or

@@ -596,6 +596,40 @@ impl<'a> JsonParser<'a> {
     }
 }
 
+/// Whether `b` is what the standard base64 engine accepts: padded to a
+/// multiple of 4, standard alphabet, `=` only as the last one or two
+/// characters, and zero trailing bits (canonical).
+fn is_canonical_base64(b: &[u8]) -> bool {
+    fn sextet(c: u8) -> Option<u8> {
+        match c {
+            b'A'..=b'Z' => Some(c - b'A'),
+            b'a'..=b'z' => Some(c - b'a' + 26),
+            b'0'..=b'9' => Some(c - b'0' + 52),
+            b'+' => Some(62),
+            b'/' => Some(63),
+            _ => None,
+        }
+    }
+    if b.len() % 4 != 0 {
+        return false;
+    }
+    let (body, last) = match b.len() {
+        0 => return true,
+        n => b.split_at(n - 4),
+    };
+    if !body.iter().all(|&c| sextet(c).is_some()) {
+        return false;
+    }
+    match *last {
+        [a, b2, b'=', b'='] => sextet(a).is_some() && sextet(b2).is_some_and(|v| v & 0x0f == 0),
+        [a, b2, c, b'='] => {
+            sextet(a).is_some() && sextet(b2).is_some() && sextet(c).is_some_and(|v| v & 0x03 == 0)
+        }
+        [a, b2, c, d] => [a, b2, c, d].iter().all(|&x| sextet(x).is_some()),
+        _ => false,
+    }
+}
+
 /// Rejects duplicate keys of a dict that is skipped (validated, not built):
 /// borrows the keys from the input and allocates nothing for up to 16 keys;
 /// more keys go into a hash set, so hostile objects cost no quadratic time.
@@ -710,6 +744,20 @@ impl<'a> Parser<'a> for JsonParser<'a> {
             // no raw control characters) is base64 bytes: check the base64
             // as `value` does.
             Some(b'"') if self.buf.get(self.pos + 1..self.pos + 7) == Some(b"\\u0000") => {
+                // Fast path: base64 without further escapes is checked in
+                // place, without decoding it into a buffer.
+                let body_start = self.pos + 7;
+                let rest = self.buf.get(body_start..).unwrap_or_default();
+                let end = rest
+                    .iter()
+                    .position(|&b| b == b'"' || b == b'\\' || b < 0x20);
+                if let Some(len) = end.filter(|&len| rest.get(len) == Some(&b'"')) {
+                    if !is_canonical_base64(&rest[..len]) {
+                        return Err(self.err("invalid base64 in binary string"));
+                    }
+                    self.pos = body_start + len + 1;
+                    return Ok(());
+                }
                 self.pos += 1;
                 self.string_value().map(drop)
             }
@@ -846,6 +894,32 @@ mod tests {
             (0.1, "0.1"),
         ] {
             assert_eq!(python_float_repr(f), s, "{f}");
+        }
+    }
+
+    #[test]
+    fn base64_check_matches_the_engine() {
+        let samples: [&[u8]; 12] = [
+            b"",
+            b"AQ==",
+            b"AQI=",
+            b"AQID",
+            b"AR==",
+            b"AQJ=",
+            b"AQ",
+            b"A===",
+            b"====",
+            b"AQ=A",
+            b"A-_B",
+            b"EOP/kFMHXFJvX8BtT+N82w==",
+        ];
+        for s in samples {
+            assert_eq!(
+                is_canonical_base64(s),
+                BASE64.decode(s).is_ok(),
+                "{:?}",
+                String::from_utf8_lossy(s)
+            );
         }
     }
 

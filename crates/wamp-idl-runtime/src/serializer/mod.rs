@@ -27,6 +27,7 @@
 
 pub mod batch;
 pub mod cbor;
+pub mod flatbuffers;
 pub mod json;
 pub mod msgpack;
 pub mod ubjson;
@@ -35,12 +36,12 @@ use bytes::Bytes;
 
 use crate::error::{Error, Result};
 use crate::message::{Element, Message, MessageType, Out, TransparentForm};
-use crate::payload::RawValue;
+use crate::payload::{Payload, RawValue};
 use crate::value::Value;
 
 pub use ubjson::UbjsonDialect;
 
-/// WebSocket subprotocol of the FlatBuffers envelope (not implemented in this crate yet).
+/// WebSocket subprotocol of the FlatBuffers envelope (codec: [`flatbuffers::FlatBuffersCodec`]).
 pub const FLATBUFFERS_SUBPROTOCOL: &str = "wamp.2.flatbuffers";
 /// RawSocket serializer id of the FlatBuffers envelope.
 pub const FLATBUFFERS_RAWSOCKET_ID: u8 = 5;
@@ -303,7 +304,20 @@ impl Codec {
 
     /// Encodes a message.
     pub fn encode(&self, message: &Message) -> Result<Vec<u8>> {
-        let mut out = Vec::with_capacity(64);
+        // Room for the envelope plus the payload as it is (copied as is when
+        // already in this format), so a large payload is not copied twice
+        // while the buffer grows.
+        let payload_len = match message.payload() {
+            Some(Payload::Normal { args, kwargs }) => [args, kwargs]
+                .into_iter()
+                .flatten()
+                .filter_map(|raw| raw.encoded())
+                .map(|(bytes, _)| bytes.len())
+                .sum(),
+            Some(Payload::Transparent(bytes)) => bytes.len() + bytes.len() / 2,
+            None => 0,
+        };
+        let mut out = Vec::with_capacity(payload_len.saturating_add(96));
         self.encode_into(message, &mut out)?;
         Ok(out)
     }
