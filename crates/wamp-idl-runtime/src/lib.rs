@@ -6,9 +6,10 @@
 //! | [`value`] | the dynamic [`Value`] and the insertion-ordered [`Dict`], serde conversions |
 //! | [`message`] | the 25 message types, [`Message`], [`MessageType`], typed Options/Details |
 //! | [`payload`] | args/kwargs (kept raw until asked) vs transparent payload |
-//! | [`serializer`] | JSON, MessagePack, CBOR, UBJSON/BJData codecs, batching, negotiation names |
+//! | [`serializer`] | JSON, MessagePack, CBOR, UBJSON/BJData codecs, the FlatBuffers envelope, batching, negotiation names |
 //! | [`serde_format`] | typed serde decoding/encoding straight over each format's bytes |
 //! | [`session`] | the [`Session`] trait generated clients and callee glue run on |
+//! | [`router`] | an in-process dealer and broker with a [`Session`] per joined client |
 //! | [`typed`] | typed payloads ([`typed::WampPayload`]), typed message builders, interface reflection |
 //! | [`uri`], [`id`] | URI and ID rules |
 //! | [`describe`] | a message as JSON with named attributes (test-vector form) |
@@ -31,7 +32,10 @@
 //! - ABORT with args/kwargs is accepted (spec), though autobahn sends only 3 elements;
 //! - UNSUBSCRIBE/UNREGISTER take autobahn's optional 4th Options element.
 //!
-//! Not in this crate yet: the FlatBuffers envelope.
+//! - FlatBuffers: autobahn's tables and slots, `msg_type` = the WAMP code
+//!   (EVENT_RECEIVED = 37), Options/Details keys without a slot kept in an
+//!   extra `x_extra` slot (a CBOR map) that autobahn ignores; see
+//!   [`serializer::flatbuffers`].
 //!
 //! # Examples
 //!

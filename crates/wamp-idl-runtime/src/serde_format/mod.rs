@@ -1,5 +1,5 @@
 //! Typed serde decoding and encoding straight over the bytes of each
-//! envelope format, without going through the dynamic [`Value`].
+//! envelope format, without going through the dynamic [`Value`](crate::Value).
 //!
 //! [`from_slice`] runs a `serde::Deserializer` over JSON, MessagePack, CBOR
 //! or UBJSON/BJData bytes; [`to_vec`] runs a `serde::Serializer` that writes
