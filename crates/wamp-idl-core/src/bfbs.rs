@@ -40,6 +40,7 @@ use flatbuffers::{FlatBufferBuilder, ForwardsUOffset, TableFinishedWIPOffset, Ve
 use crate::diag::{FileId, SourceMap, Span};
 use crate::schema::{
     AttributeValue, DefaultValue, EnumDef, FieldDef, Object, ScalarType, Schema, Type,
+    BUILTIN_ATTRIBUTES,
 };
 
 /// A finished vector of tables.
@@ -69,38 +70,6 @@ impl Default for BfbsOptions {
 
 /// The file identifier of binary schemas.
 pub const FILE_IDENTIFIER: &str = "BFBS";
-
-/// Attributes flatc knows itself; written only with `--bfbs-builtins`
-/// (flatc 25's `Parser::known_attributes_` marked built-in).
-const BUILTIN_ATTRIBUTES: &[&str] = &[
-    "deprecated",
-    "required",
-    "key",
-    "shared",
-    "hash",
-    "id",
-    "force_align",
-    "bit_flags",
-    "original_order",
-    "nested_flatbuffer",
-    "csharp_partial",
-    "streaming",
-    "idempotent",
-    "cpp_type",
-    "cpp_ptr_type",
-    "cpp_ptr_type_get",
-    "cpp_str_type",
-    "cpp_str_flex_ctor",
-    "native_inline",
-    "native_custom_alloc",
-    "native_type",
-    "native_type_pack_name",
-    "native_default",
-    "flexbuffer",
-    "private",
-    "offset64",
-    "vector64",
-];
 
 /// `reflection.BaseType` values.
 mod base_type {

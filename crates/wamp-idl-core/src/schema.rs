@@ -78,6 +78,39 @@ pub struct SchemaFileInfo {
     pub includes: Vec<FileId>,
 }
 
+/// flatc's built-in attributes (`known_attributes_` in flatc's idl_parser.h):
+/// always allowed without an `attribute` declaration, and written to `.bfbs`
+/// only with `--bfbs-builtins`.
+pub const BUILTIN_ATTRIBUTES: &[&str] = &[
+    "deprecated",
+    "required",
+    "key",
+    "shared",
+    "hash",
+    "id",
+    "force_align",
+    "bit_flags",
+    "original_order",
+    "nested_flatbuffer",
+    "csharp_partial",
+    "streaming",
+    "idempotent",
+    "cpp_type",
+    "cpp_ptr_type",
+    "cpp_ptr_type_get",
+    "cpp_str_type",
+    "cpp_str_flex_ctor",
+    "native_inline",
+    "native_custom_alloc",
+    "native_type",
+    "native_type_pack_name",
+    "native_default",
+    "flexbuffer",
+    "private",
+    "offset64",
+    "vector64",
+];
+
 /// Joins a namespace and a short name with dots.
 pub fn full_name(namespace: &[String], name: &str) -> String {
     let mut s = String::new();

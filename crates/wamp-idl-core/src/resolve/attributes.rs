@@ -9,39 +9,8 @@ use std::collections::HashMap;
 
 use super::{not_found_in, Ctx, EnumDeclSrc, Symbol};
 use crate::diag::{Diagnostic, Span};
-use crate::schema::{AttributeValue, ScalarType, Type};
+use crate::schema::{AttributeValue, ScalarType, Type, BUILTIN_ATTRIBUTES};
 use crate::syntax::ast;
-
-/// flatc's built-in attributes (`known_attributes_` in idl_parser.h).
-pub(super) const BUILTIN_ATTRIBUTES: &[&str] = &[
-    "deprecated",
-    "required",
-    "key",
-    "shared",
-    "hash",
-    "id",
-    "force_align",
-    "bit_flags",
-    "original_order",
-    "nested_flatbuffer",
-    "csharp_partial",
-    "streaming",
-    "idempotent",
-    "cpp_type",
-    "cpp_ptr_type",
-    "cpp_ptr_type_get",
-    "cpp_str_type",
-    "cpp_str_flex_ctor",
-    "native_inline",
-    "native_custom_alloc",
-    "native_type",
-    "native_type_pack_name",
-    "native_default",
-    "flexbuffer",
-    "private",
-    "offset64",
-    "vector64",
-];
 
 /// Converts attributes as written into the model's form (value text as written).
 pub(super) fn convert_attributes(attributes: &[ast::Attribute]) -> Vec<AttributeValue> {

@@ -1,5 +1,7 @@
 //! Checks of the WAMP IDL value rules, for generated `validate()`.
 
+use crate::uri::{check_uri, UriCheck, UriKind};
+
 /// Where a value sits in a payload: `details.authid`, `session_ids[3]`.
 #[derive(Clone, Copy, Debug)]
 pub enum FieldPath<'p> {
@@ -119,32 +121,24 @@ impl UriRule {
         }
     }
 
-    /// Whether `value` follows the rule (same rules as the schema checker's).
+    /// Whether `value` follows the rule (the rules of WAMP-REFERENCE §5.2; the
+    /// schema checker in wamp-idl-core applies the same ones to attribute values).
     pub fn matches(self, value: &str) -> bool {
-        let strict = self.strict();
-        let component_ok = |c: &str| {
-            if strict {
-                c.chars()
-                    .all(|ch| ch.is_ascii_digit() || ch.is_ascii_lowercase() || ch == '_')
-            } else {
-                c.chars()
-                    .all(|ch| !ch.is_whitespace() && ch != '.' && ch != '#')
-            }
+        let check = if self.strict() {
+            UriCheck::Strict
+        } else {
+            UriCheck::Loose
         };
-        match self {
-            UriRule::Name | UriRule::NameStrict => !value.is_empty() && component_ok(value),
-            UriRule::Uri | UriRule::UriStrict => {
-                value.split('.').all(|c| !c.is_empty() && component_ok(c))
+        let kind = match self {
+            // A name is one URI component.
+            UriRule::Name | UriRule::NameStrict => {
+                return !value.contains('.') && check_uri(value, check, UriKind::Exact).is_ok()
             }
-            UriRule::Pattern | UriRule::PatternStrict => value.split('.').all(component_ok),
-            UriRule::Prefix | UriRule::PrefixStrict => {
-                let count = value.split('.').count();
-                value
-                    .split('.')
-                    .enumerate()
-                    .all(|(i, c)| (i + 1 == count || !c.is_empty()) && component_ok(c))
-            }
-        }
+            UriRule::Uri | UriRule::UriStrict => UriKind::Exact,
+            UriRule::Pattern | UriRule::PatternStrict => UriKind::Wildcard,
+            UriRule::Prefix | UriRule::PrefixStrict => UriKind::Prefix,
+        };
+        check_uri(value, check, kind).is_ok()
     }
 }
 
@@ -192,5 +186,53 @@ pub fn eth_address(path: &FieldPath<'_>, value: &str) -> Result<(), ValidationEr
             path,
             format!("`{value}` is not an Ethereum address (`0x` and 40 hex digits)"),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::UriRule;
+
+    #[test]
+    fn uri_rules_follow_the_idl_patterns() {
+        // (rule, accepted, rejected), from the regexes of WAMP-REFERENCE §5.2.
+        let cases: &[(UriRule, &[&str], &[&str])] = &[
+            (
+                UriRule::Name,
+                &["Session-1", "a"],
+                &["", "a.b", "a b", "a#"],
+            ),
+            (UriRule::NameStrict, &["session_1"], &["Session", "a.b", ""]),
+            (
+                UriRule::Uri,
+                &["com.Example.x-y", "a"],
+                &["", "a..b", "a.", ".a", "a b"],
+            ),
+            (
+                UriRule::UriStrict,
+                &["com.example.add"],
+                &["com.Example", "a..b"],
+            ),
+            (
+                UriRule::Pattern,
+                &["com..add", "", ".", "a."],
+                &["a b", "a#.b"],
+            ),
+            (UriRule::PatternStrict, &["com..add", "com."], &["com..Add"]),
+            (
+                UriRule::Prefix,
+                &["com.example.", "com", ""],
+                &["com..x", ".x"],
+            ),
+            (UriRule::PrefixStrict, &["com.example."], &["Com.", "a..b"]),
+        ];
+        for (rule, good, bad) in cases {
+            for value in *good {
+                assert!(rule.matches(value), "{rule:?} should accept {value:?}");
+            }
+            for value in *bad {
+                assert!(!rule.matches(value), "{rule:?} should reject {value:?}");
+            }
+        }
     }
 }
