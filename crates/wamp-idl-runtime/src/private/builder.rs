@@ -115,6 +115,7 @@ pub fn create_string_vector<'fbb, S: AsRef<str>>(
 }
 
 /// Builds a vector of already built tables.
+#[inline]
 pub fn create_table_vector(
     fbb: &mut FlatBufferBuilder<'_>,
     tables: &[TableOffset],
@@ -123,6 +124,7 @@ pub fn create_table_vector(
 }
 
 /// Builds a vector of scalars.
+#[inline]
 pub fn create_scalar_vector<'fbb, T>(fbb: &mut FlatBufferBuilder<'fbb>, items: &[T]) -> VectorOffset
 where
     T: flatbuffers::Push + Copy,
@@ -132,16 +134,19 @@ where
 }
 
 /// Builds a string.
+#[inline]
 pub fn create_string(fbb: &mut FlatBufferBuilder<'_>, s: &str) -> VectorOffset {
     WIPOffset::new(fbb.create_string(s).value())
 }
 
 /// Stores an offset (string, vector, table, union value) as the table field at `slot`.
+#[inline]
 pub fn push_offset_slot(fbb: &mut FlatBufferBuilder<'_>, slot: u16, offset: VectorOffset) {
     fbb.push_slot_always(slot, offset);
 }
 
 /// Erases the type of a table offset (for union values and generic slots).
+#[inline]
 pub fn erase(offset: TableOffset) -> VectorOffset {
     WIPOffset::new(offset.value())
 }

@@ -115,6 +115,7 @@ pub struct Table<'a> {
 
 impl<'a> Table<'a> {
     /// The table at `pos`, `None` when its vtable is out of bounds.
+    #[inline]
     pub fn at(buf: &'a [u8], pos: usize) -> Option<Table<'a>> {
         let soffset: i32 = read_scalar(buf, pos)?;
         let vtable = i64::try_from(pos).ok()?.checked_sub(i64::from(soffset))?;
@@ -139,11 +140,13 @@ impl<'a> Table<'a> {
     }
 
     /// The root table of a finished buffer.
+    #[inline]
     pub fn root(buf: &'a [u8]) -> Option<Table<'a>> {
         Table::at(buf, follow_uoffset(buf, 0)?)
     }
 
     /// The table the `uoffset` at `pos` points to (vector elements).
+    #[inline]
     pub fn follow(buf: &'a [u8], pos: usize) -> Option<Table<'a>> {
         Table::at(buf, follow_uoffset(buf, pos)?)
     }
@@ -154,6 +157,7 @@ impl<'a> Table<'a> {
     }
 
     /// Absolute position of the field with vtable offset `voffset`, if present.
+    #[inline]
     pub fn field_pos(&self, voffset: u16) -> Option<usize> {
         let voffset = usize::from(voffset);
         if voffset.checked_add(2)? > self.vtable_len {
@@ -168,6 +172,7 @@ impl<'a> Table<'a> {
     }
 
     /// Whether the field is present.
+    #[inline]
     pub fn has(&self, voffset: u16) -> bool {
         self.field_pos(voffset).is_some()
     }
@@ -185,6 +190,7 @@ impl<'a> Table<'a> {
     }
 
     /// A string field.
+    #[inline]
     pub fn string(&self, voffset: u16) -> Option<&'a str> {
         read_str(
             self.buf,
@@ -193,23 +199,27 @@ impl<'a> Table<'a> {
     }
 
     /// A table field.
+    #[inline]
     pub fn table(&self, voffset: u16) -> Option<Table<'a>> {
         Table::follow(self.buf, self.field_pos(voffset)?)
     }
 
     /// An inline struct field of `size` bytes.
+    #[inline]
     pub fn inline_struct(&self, voffset: u16, size: usize) -> Option<&'a [u8]> {
         let pos = self.field_pos(voffset)?;
         self.buf.get(pos..pos.checked_add(size)?)
     }
 
     /// A struct stored behind an offset (union members) of `size` bytes.
+    #[inline]
     pub fn struct_by_offset(&self, voffset: u16, size: usize) -> Option<&'a [u8]> {
         let pos = follow_uoffset(self.buf, self.field_pos(voffset)?)?;
         self.buf.get(pos..pos.checked_add(size)?)
     }
 
     /// A vector field.
+    #[inline]
     pub fn vector<T: Element<'a> + 'a>(&self, voffset: u16) -> Option<Vector<'a, T>> {
         Vector::at(
             self.buf,
@@ -270,6 +280,7 @@ impl<T> core::fmt::Debug for Vector<'_, T> {
 
 impl<'a, T: Element<'a> + 'a> Vector<'a, T> {
     /// The vector whose length prefix is at `pos`; `None` when its elements are out of bounds.
+    #[inline]
     pub fn at(buf: &'a [u8], pos: usize) -> Option<Vector<'a, T>> {
         let len: u32 = read_scalar(buf, pos)?;
         let len = usize::try_from(len).ok()?;
@@ -287,6 +298,7 @@ impl<'a, T: Element<'a> + 'a> Vector<'a, T> {
     }
 
     /// Number of elements.
+    #[inline]
     pub fn len(&self) -> usize {
         self.len
     }
@@ -297,6 +309,7 @@ impl<'a, T: Element<'a> + 'a> Vector<'a, T> {
     }
 
     /// The element at `index`, `None` past the end.
+    #[inline]
     pub fn get(&self, index: usize) -> Option<T> {
         if index >= self.len {
             return None;
@@ -308,6 +321,7 @@ impl<'a, T: Element<'a> + 'a> Vector<'a, T> {
     }
 
     /// The elements in order (stops early at an unreadable element, which a verified buffer has not).
+    #[inline]
     pub fn iter(&self) -> impl Iterator<Item = T> + 'a {
         let this = *self;
         (0..self.len).map_while(move |i| this.get(i))
