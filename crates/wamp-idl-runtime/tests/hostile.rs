@@ -588,3 +588,19 @@ fn fuzz_entries_hold_on_the_seed_corpus() {
     }
     assert!(runs > 1000, "only {runs} runs");
 }
+
+/// Inputs on which the `runtime_payload` fuzz target once failed: the typed
+/// decode accepted duplicate keys and JSON float overflow that `to_value`
+/// rejects. Each must now pass the target's checks.
+#[test]
+fn typed_payload_fuzz_regressions() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/fuzz_regressions/runtime_payload");
+    let mut count = 0;
+    for entry in std::fs::read_dir(&dir).expect("regression corpus") {
+        let bytes = std::fs::read(entry.expect("entry").path()).expect("read");
+        fuzz_entries::typed_payload(&bytes);
+        count += 1;
+    }
+    assert!(count >= 5, "{count} regression inputs in {}", dir.display());
+}

@@ -7,6 +7,7 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
 
 use crate::error::{Error, ErrorKind};
+use crate::serializer::json::KeySet;
 use crate::serializer::Limits;
 
 /// One decoded item head: a scalar, or the start of a container whose items
@@ -231,6 +232,7 @@ impl<'de, R: Reader<'de>> Deserializer<R> {
                     first: true,
                     done: false,
                     key: None,
+                    keys: KeySet::new(),
                 };
                 let value = visitor.visit_map(&mut map)?;
                 if map.has_next()? {
@@ -298,6 +300,9 @@ struct Map<'s, 'de, R> {
     done: bool,
     /// The last key read, for error paths.
     key: Option<Cow<'de, str>>,
+    /// Keys seen so far: a duplicate is an error, as in the codecs (serde
+    /// would otherwise keep the last value silently).
+    keys: KeySet<'de>,
 }
 
 impl<'de, R: Reader<'de>> Map<'_, 'de, R> {
@@ -332,6 +337,9 @@ impl<'de, R: Reader<'de>> de::MapAccess<'de> for Map<'_, 'de, R> {
         }
         let key = self.de.reader.key()?;
         self.key = Some(key.clone());
+        if let Err(duplicate) = self.keys.insert(key.clone()) {
+            return Err(de::Error::custom(format!("duplicate key `{duplicate}`")));
+        }
         let result = match key {
             Cow::Borrowed(k) => {
                 seed.deserialize(de::value::BorrowedStrDeserializer::<DeError>::new(k))
@@ -450,6 +458,7 @@ impl<'de, R: Reader<'de>> de::Deserializer<'de> for &mut Deserializer<R> {
                     first: true,
                     done: false,
                     key: None,
+                    keys: KeySet::new(),
                 };
                 if !map.has_next()? {
                     return Err(de::Error::custom(

@@ -232,8 +232,15 @@ impl<'a> JsonReader<'a> {
             std::str::from_utf8(&buf[start..p])
                 .ok()
                 .and_then(|t| t.parse::<f64>().ok())
-                .map(Token::Float)
                 .ok_or_else(|| err_at("JSON", start, "invalid number"))
+                // `1e999` parses as infinity, which JSON cannot carry back out.
+                .and_then(|f| {
+                    if f.is_finite() {
+                        Ok(Token::Float(f))
+                    } else {
+                        Err(err_at("JSON", start, "number out of the float range"))
+                    }
+                })
         }
     }
 }

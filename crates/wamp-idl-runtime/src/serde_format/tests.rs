@@ -407,3 +407,38 @@ fn ubjson_typed_containers_decode() {
     let v: (Vec<i8>, Option<u8>) = from_slice(s, nested, &Limits::default()).unwrap();
     assert_eq!(v, (vec![1, 2], None));
 }
+
+/// Found by the `runtime_payload` fuzz target: the typed path must reject what
+/// `to_value` rejects, or a payload decodes differently depending on the API.
+#[test]
+fn typed_decode_rejects_duplicate_keys_and_float_overflow() {
+    // {"a": 1, "a": 2} in each format.
+    let duplicates: [(Serializer, &[u8]); 3] = [
+        (Serializer::Json, br#"{"a":1,"a":2}"#),
+        (
+            Serializer::MsgPack,
+            &[0x82, 0xa1, b'a', 0x01, 0xa1, b'a', 0x02],
+        ),
+        (
+            Serializer::Cbor,
+            &[0xa2, 0x61, b'a', 0x01, 0x61, b'a', 0x02],
+        ),
+    ];
+    for (s, bytes) in duplicates {
+        let error = from_slice::<BTreeMap<String, u8>>(s, bytes, &Limits::default()).unwrap_err();
+        assert!(
+            error.to_string().contains("duplicate key `a`"),
+            "{s:?}: {error}"
+        );
+        let error = from_slice::<serde_json::Value>(s, bytes, &Limits::default()).unwrap_err();
+        assert!(
+            error.to_string().contains("duplicate key `a`"),
+            "{s:?}: {error}"
+        );
+    }
+    let error = from_slice::<f64>(Serializer::Json, b"1e999", &Limits::default()).unwrap_err();
+    assert!(
+        error.to_string().contains("out of the float range"),
+        "{error}"
+    );
+}
