@@ -1,7 +1,8 @@
 //! UI tests: what the user sees when `wamp_interface!` / `#[wamp_interface]`
 //! meets a broken schema, a broken invocation or a trait that does not match
-//! its interface. One case per distinct error, grouped by theme under `ui/`;
-//! each `.stderr` is reviewed by hand. Regenerate with `TRYBUILD=overwrite`.
+//! its interface, or `#[derive(WampPayload)]` meets a struct it cannot map.
+//! One case per distinct error, grouped by theme under `ui/`; each `.stderr`
+//! is reviewed by hand. Regenerate with `TRYBUILD=overwrite`.
 //!
 //! trybuild compiles every case inside its own generated package
 //! (`<target>/tests/trybuild/wamp-idl-tests/`), so `CARGO_MANIFEST_DIR` there
@@ -51,5 +52,6 @@ fn ui() {
     t.compile_fail("ui/idl_rules/*.rs");
     t.compile_fail("ui/macro_input/*.rs");
     t.compile_fail("ui/trait_mismatch/*.rs");
+    t.compile_fail("ui/derive/*.rs");
     t.pass("ui/pass/*.rs");
 }

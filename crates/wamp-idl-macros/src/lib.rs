@@ -3,6 +3,8 @@
 //! Use them through the runtime crate (`wamp_idl_runtime::wamp_interface!`),
 //! which the generated code links against.
 
+mod derive_payload;
+
 use std::path::{Path, PathBuf};
 
 use proc_macro2::{Span, TokenStream};
@@ -614,6 +616,40 @@ fn expand_trait(args: &AttrArgs, user_trait: &syn::ItemTrait, item: TokenStream)
             }
         };
     quote!(#(#trait_errors)* #tracked #item #generated #bridge)
+}
+
+/// Implements `WampPayload` for a plain struct with named fields.
+///
+/// Re-exported as `wamp_idl_runtime::WampPayload` (derive macros live in
+/// their own namespace, next to the trait `wamp_idl_runtime::typed::WampPayload`).
+///
+/// ```ignore
+/// #[derive(wamp_idl_runtime::WampPayload)]
+/// struct Kill {
+///     #[wamp(id)]
+///     session: u64,
+///     #[wamp(kwarg, uri)]
+///     reason: Option<String>,
+/// }
+/// ```
+///
+/// Fields are positional arguments in declaration order until the first
+/// `#[wamp(kwarg)]`; every later field must be a keyword argument too. Field
+/// options: `arg`, `kwarg`, `id` (an integer in `[1, 2^53]`), `uuid`, `uri`
+/// (rule `wampuri`) or `uri = "<rule>"` with the rule spelled as its WAMP IDL
+/// attribute (`wampuri`, `wampuri_s`, `wampuri_p`, `wampuri_sp`, `wampuri_pp`,
+/// `wampuri_spp`, `wampname`, `wampname_s`), and `required` (an `Option` field
+/// that must be present). Field types implement serde's `Serialize` and
+/// `Deserialize`; `Option` fields are optional, all others required. The
+/// struct also gets `WAMP_FBS`, the equivalent FlatBuffers table with WAMP IDL
+/// attributes, for exporting a catalog. Derived payloads travel as
+/// args/kwargs only (no FlatBuffers encoding).
+#[proc_macro_derive(WampPayload, attributes(wamp))]
+pub fn derive_wamp_payload(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
+    match syn::parse::<syn::DeriveInput>(input) {
+        Ok(input) => derive_payload::expand(&input).into(),
+        Err(error) => error.to_compile_error().into(),
+    }
 }
 
 #[cfg(test)]

@@ -80,6 +80,10 @@ pub mod __private;
 pub use __private::validate::ValidationError;
 pub use __private::verify::{DecodeError, VerifyOptions};
 pub use wamp_idl_macros::wamp_interface;
+/// `#[derive(WampPayload)]` for plain structs: implements
+/// [`typed::WampPayload`] from the struct's fields (see
+/// [`wamp_idl_macros::WampPayload`]).
+pub use wamp_idl_macros::WampPayload;
 
 /// Attribute macros. `#[wamp_interface(schema = "...", interface = "...")]`
 /// checks a hand-written trait against an interface of a catalog (see

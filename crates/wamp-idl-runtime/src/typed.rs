@@ -191,7 +191,13 @@ pub trait WampPayload: Sized {
     /// The first value that breaks a rule.
     fn validate_payload(&self) -> std::result::Result<(), PayloadError>;
 
-    /// Encodes the value as a FlatBuffers buffer with the table as root.
+    /// Whether the type has a FlatBuffers encoding (schema tables do;
+    /// `#[derive(WampPayload)]` structs do not, and [`encode_payload`]
+    /// refuses [`PayloadMode::FlatBuffers`] for them).
+    const HAS_FLATBUFFERS: bool = true;
+
+    /// Encodes the value as a FlatBuffers buffer with the table as root
+    /// (only meaningful when [`WampPayload::HAS_FLATBUFFERS`]).
     fn to_flatbuffer_bytes(&self) -> Vec<u8>;
 
     /// Verifies and decodes a FlatBuffers buffer with the table as root.
@@ -238,7 +244,8 @@ pub enum PayloadMode {
 ///
 /// # Errors
 ///
-/// As [`WampPayload::to_payload`].
+/// As [`WampPayload::to_payload`]; [`PayloadMode::FlatBuffers`] for a type
+/// without a FlatBuffers encoding.
 pub fn encode_payload<T: WampPayload>(
     value: &T,
     mode: PayloadMode,
@@ -247,6 +254,10 @@ pub fn encode_payload<T: WampPayload>(
     match mode {
         PayloadMode::Values => value.to_payload_in(None),
         PayloadMode::Encoded(serializer) => value.to_payload_in(Some(serializer)),
+        PayloadMode::FlatBuffers if !T::HAS_FLATBUFFERS => Err(Error::payload(format!(
+            "`{}` has no FlatBuffers encoding (it derives `WampPayload`); send it as args/kwargs",
+            T::TYPE_NAME
+        ))),
         PayloadMode::FlatBuffers => {
             options.insert("enc_algo", PLAIN_SCHEME);
             options.insert("enc_serializer", FLATBUFFERS_SERIALIZER);
