@@ -12,14 +12,13 @@
 
 use std::path::{Path, PathBuf};
 
-/// The target directory cargo builds into: the first ancestor of this test
-/// binary that holds cargo's `CACHEDIR.TAG`.
+/// The target directory cargo builds into: the parent of the
+/// `CARGO_TARGET_TMPDIR` cargo gives integration tests (`<target>/tmp`).
 fn target_dir() -> PathBuf {
-    let exe = std::env::current_exe().expect("the test binary has a path");
-    exe.ancestors()
-        .find(|dir| dir.join("CACHEDIR.TAG").is_file())
+    Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
         .map(Path::to_path_buf)
-        .expect("the test binary lives in a cargo target directory")
+        .expect("CARGO_TARGET_TMPDIR is <target>/tmp")
 }
 
 /// Makes `ui/...` resolve from trybuild's generated package.
