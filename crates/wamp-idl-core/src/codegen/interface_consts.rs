@@ -359,39 +359,14 @@ pub fn check_names(ctx: &Ctx<'_>, diagnostics: &mut Diagnostics) {
 
 #[cfg(test)]
 mod tests {
-    use crate::codegen::{generate_with_diagnostics, CodegenOptions};
-    use crate::diag::Diagnostics;
-    use crate::{compile, MemoryLoader, Options};
-    use std::path::PathBuf;
-
     const ATTRS: &str =
         "attribute type; attribute uuid; attribute wampuri; attribute kwarg; attribute arg;
         table Void {} table A { x: int; y: string (kwarg); }";
 
-    /// Generates code for `text` and returns the formatted code and rendered codegen diagnostics.
+    /// Generates code for `text` (after the attribute declarations) and returns
+    /// the formatted code and the rendered codegen diagnostics.
     fn run(text: &str) -> (String, String) {
-        let source = format!("{ATTRS}\n{text}");
-        let loader = MemoryLoader::new().with("t.fbs", &source);
-        let compiled = compile(&[PathBuf::from("t.fbs")], &Options::default(), &loader);
-        assert!(
-            !compiled.diagnostics.has_errors(),
-            "{}",
-            compiled.diagnostics.render(&compiled.sources)
-        );
-        let schema = compiled.schema.expect("schema");
-        let catalog = compiled.catalog.unwrap_or_default();
-        let mut diagnostics = Diagnostics::new();
-        let tokens = generate_with_diagnostics(
-            &schema,
-            &catalog,
-            &CodegenOptions::default(),
-            &mut diagnostics,
-        );
-        let file: syn::File = syn::parse2(tokens).expect("generated code parses");
-        (
-            prettyplease::unparse(&file),
-            diagnostics.render(&compiled.sources),
-        )
+        crate::codegen::tests::run(&format!("{ATTRS}\n{text}"))
     }
 
     fn service(methods: &str) -> String {

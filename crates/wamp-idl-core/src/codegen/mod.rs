@@ -367,7 +367,7 @@ mod tests {
     use std::path::PathBuf;
 
     /// Compiles `text` as `t.fbs` and generates code; returns the code and the rendered codegen diagnostics.
-    fn run(text: &str) -> (String, String) {
+    pub(crate) fn run(text: &str) -> (String, String) {
         let loader = MemoryLoader::new().with("t.fbs", text);
         let compiled = compile(&[PathBuf::from("t.fbs")], &Options::default(), &loader);
         assert!(
