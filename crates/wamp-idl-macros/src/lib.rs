@@ -586,35 +586,55 @@ fn expand_trait(args: &AttrArgs, user_trait: &syn::ItemTrait, item: TokenStream)
         message
     };
     let mut bridge = TokenStream::new();
-    let trait_errors: Vec<TokenStream> =
-        match find_interface(catalog, &args.interface.value(), usize::MAX) {
-            Err(error) => {
-                vec![syn::Error::new(args.interface.span(), render(&error)).to_compile_error()]
-            }
-            Ok(interface) => {
-                let errors: Vec<TokenStream> = check_trait(schema, interface, &lowered.description)
-                    .iter()
-                    .map(|error| {
-                        // `new_spanned` covers every token of the piece (a whole
-                        // argument or return type), not only its first.
-                        match lowered.pieces.get(error.span) {
-                            Some(tokens) => syn::Error::new_spanned(tokens, render(error)),
-                            None => syn::Error::new(args.interface.span(), render(error)),
-                        }
-                        .to_compile_error()
-                    })
-                    .collect();
-                if errors.is_empty() {
-                    let ctx = Ctx {
-                        schema,
-                        catalog,
-                        rt: runtime_path(&args.options),
+    let trait_errors: Vec<TokenStream> = match find_interface(
+        catalog,
+        &args.interface.value(),
+        usize::MAX,
+    ) {
+        Err(error) => {
+            vec![syn::Error::new(args.interface.span(), render(&error)).to_compile_error()]
+        }
+        Ok(interface) => {
+            let mut errors: Vec<TokenStream> = check_trait(schema, interface, &lowered.description)
+                .iter()
+                .map(|error| {
+                    // `new_spanned` covers every token of the piece (a whole
+                    // argument or return type), not only its first.
+                    match lowered.pieces.get(error.span) {
+                        Some(tokens) => syn::Error::new_spanned(tokens, render(error)),
+                        None => syn::Error::new(args.interface.span(), render(error)),
+                    }
+                    .to_compile_error()
+                })
+                .collect();
+            if errors.is_empty() {
+                let ctx = Ctx {
+                    schema,
+                    catalog,
+                    rt: runtime_path(&args.options),
+                };
+                bridge = trait_bridge::emit(&ctx, interface, &lowered.description);
+                // The glue needs `Send` futures: say so rather than leave
+                // the trait silently unregistrable.
+                if let Some(method) = trait_bridge::bridge_blocker(interface, &lowered.description)
+                {
+                    let message = format!(
+                            "procedure `{name}` must return a `Send` future to be registered: \
+                             write `fn {name}(&self, ...) -> impl Future<Output = Result<..., CallError>> + Send` \
+                             (an `async fn` in a trait does not promise `Send`); \
+                             implementations may still use `async fn`",
+                            name = method.name
+                        );
+                    let error = match lowered.pieces.get(method.span) {
+                        Some(tokens) => syn::Error::new_spanned(tokens, message),
+                        None => syn::Error::new(args.interface.span(), message),
                     };
-                    bridge = trait_bridge::emit(&ctx, interface, &lowered.description);
+                    errors.push(error.to_compile_error());
                 }
-                errors
             }
-        };
+            errors
+        }
+    };
     quote!(#(#trait_errors)* #tracked #item #generated #bridge)
 }
 
