@@ -93,7 +93,7 @@
 //!     assert_eq!(sum, 5);
 //!
 //!     let error = caller.call("com.example.nothing", Default::default(), Payload::default()).await;
-//!     assert_eq!(error.unwrap_err().error, CallError::NO_SUCH_PROCEDURE);
+//!     assert_eq!(error.unwrap_err().uri(), CallError::NO_SUCH_PROCEDURE);
 //!     caller.leave().unwrap();
 //! });
 //! ```
