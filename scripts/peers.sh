@@ -19,7 +19,7 @@ install_flatc_modern() {
     fi
 }
 
-# autobahn-python 26.10.2 (+ Crossbar.io 26.10.1 when WITH_CROSSBAR=1) in a cached venv.
+# autobahn-python 26.10.2 in a cached venv.
 install_autobahn() {
     local venv="$PEERS_DIR/autobahn-venv"
     if [ ! -f "$venv/.installed" ]; then
@@ -34,4 +34,26 @@ install_autobahn() {
     fi
     AUTOBAHN_PYTHON="$venv/bin/python"
     export AUTOBAHN_PYTHON
+}
+
+# Crossbar.io 26.10.1 (the router of crates/wamp-idl-client/tests/crossbar.rs),
+# added to autobahn's cached venv: pip keeps autobahn at 26.10.2 there (it only
+# adds crossbar's own dependencies, and moves idna to the 2.x crossbar pins).
+# Exports CROSSBAR, the `crossbar` executable.
+install_crossbar() {
+    install_autobahn
+    local venv="$PEERS_DIR/autobahn-venv"
+    if [ ! -f "$venv/.crossbar-installed" ]; then
+        echo "peers: installing Crossbar.io 26.10.1 into $venv (about a minute, once)" >&2
+        "$venv/bin/pip" install -q 'crossbar==26.10.1' 'autobahn[serialization]==26.10.2'
+        local autobahn_version
+        autobahn_version="$("$venv/bin/python" -c 'import autobahn; print(autobahn.__version__)')"
+        if [ "$autobahn_version" != "26.10.2" ]; then
+            echo "peers: installing crossbar changed autobahn to $autobahn_version (expected 26.10.2)" >&2
+            return 1
+        fi
+        touch "$venv/.crossbar-installed"
+    fi
+    CROSSBAR="$venv/bin/crossbar"
+    export CROSSBAR
 }

@@ -1,0 +1,458 @@
+//! The sans-IO state of a joined session: request ids, the requests waiting
+//! for a reply, and the handlers of registrations and subscriptions. A
+//! decoded message goes in, [`Action`]s come out; the connection runs them
+//! after releasing the lock (handlers and wakers never run under it).
+
+use std::collections::HashMap;
+
+use tokio::sync::oneshot::Sender;
+use wamp_idl_runtime::id::MAX_ID;
+use wamp_idl_runtime::message::keys::ResultDetails;
+use wamp_idl_runtime::message::{
+    Abort, CallResult, ErrorMessage, Event, Goodbye, Invocation, Message, MessageType,
+};
+use wamp_idl_runtime::session::{
+    CallError, EventHandler, InvocationHandler, Registration, Subscription,
+};
+use wamp_idl_runtime::Payload;
+
+/// `wamp.error.protocol_violation`.
+pub(crate) const PROTOCOL_VIOLATION: &str = "wamp.error.protocol_violation";
+/// `wamp.error.no_such_registration`.
+pub(crate) const NO_SUCH_REGISTRATION: &str = "wamp.error.no_such_registration";
+/// `wamp.close.goodbye_and_out`: the reason of a GOODBYE echo.
+pub(crate) const GOODBYE_AND_OUT: &str = "wamp.close.goodbye_and_out";
+
+/// A request waiting for its reply, with what to do when it comes.
+pub(crate) enum Pending {
+    Call(Sender<Result<CallResult, CallError>>),
+    Register(Sender<Result<Registration, CallError>>, InvocationHandler),
+    Unregister(Sender<Result<(), CallError>>, u64),
+    Subscribe(Sender<Result<Subscription, CallError>>, EventHandler),
+    Unsubscribe(Sender<Result<(), CallError>>, u64),
+    Publish(Sender<Result<Option<u64>, CallError>>),
+}
+
+impl Pending {
+    /// The request's message type (what an ERROR for it names).
+    fn request_type(&self) -> MessageType {
+        match self {
+            Pending::Call(_) => MessageType::Call,
+            Pending::Register(..) => MessageType::Register,
+            Pending::Unregister(..) => MessageType::Unregister,
+            Pending::Subscribe(..) => MessageType::Subscribe,
+            Pending::Unsubscribe(..) => MessageType::Unsubscribe,
+            Pending::Publish(_) => MessageType::Publish,
+        }
+    }
+
+    /// An action that fails the request with `error`.
+    fn fail(self, error: CallError) -> Action {
+        // A receiver that is gone (the future was dropped) needs no answer.
+        Action::Complete(match self {
+            Pending::Call(tx) => Box::new(move || drop(tx.send(Err(error)))),
+            Pending::Register(tx, _) => Box::new(move || drop(tx.send(Err(error)))),
+            Pending::Unregister(tx, _) => Box::new(move || drop(tx.send(Err(error)))),
+            Pending::Subscribe(tx, _) => Box::new(move || drop(tx.send(Err(error)))),
+            Pending::Unsubscribe(tx, _) => Box::new(move || drop(tx.send(Err(error)))),
+            Pending::Publish(tx) => Box::new(move || drop(tx.send(Err(error)))),
+        })
+    }
+}
+
+/// What to do after a message was taken in.
+pub(crate) enum Action {
+    /// Resolve a request future.
+    Complete(Box<dyn FnOnce() + Send>),
+    /// Run a subscriber's handler.
+    Event(EventHandler, Event),
+    /// Start a callee's handler; its result goes back as YIELD or ERROR.
+    Invoke(InvocationHandler, Invocation),
+    /// Send a message (the GOODBYE echo, an ERROR for an unknown registration, an ABORT).
+    Send(Message),
+}
+
+/// Where the session is in its lifetime.
+#[derive(Clone, Debug, PartialEq)]
+enum Phase {
+    /// WELCOME received.
+    Joined,
+    /// GOODBYE sent, waiting for the echo.
+    Leaving,
+    /// Left, aborted, or the connection is gone; the error new requests fail with.
+    Closed(CallError),
+}
+
+/// The client state machine of one joined session.
+pub(crate) struct SessionState {
+    phase: Phase,
+    last_request: u64,
+    pending: HashMap<u64, Pending>,
+    registrations: HashMap<u64, InvocationHandler>,
+    subscriptions: HashMap<u64, Vec<EventHandler>>,
+}
+
+impl SessionState {
+    /// The state right after WELCOME.
+    pub(crate) fn joined() -> SessionState {
+        SessionState {
+            phase: Phase::Joined,
+            last_request: 0,
+            pending: HashMap::new(),
+            registrations: HashMap::new(),
+            subscriptions: HashMap::new(),
+        }
+    }
+
+    /// Whether requests can be sent.
+    pub(crate) fn is_joined(&self) -> bool {
+        self.phase == Phase::Joined
+    }
+
+    /// The error the session was closed with, if it is closed.
+    pub(crate) fn closed_error(&self) -> Option<&CallError> {
+        match &self.phase {
+            Phase::Closed(error) => Some(error),
+            _ => None,
+        }
+    }
+
+    /// The error a request fails with, if it cannot be sent now.
+    fn not_joined(&self) -> Option<CallError> {
+        match &self.phase {
+            Phase::Joined => None,
+            Phase::Leaving => Some(CallError::with_message(
+                CallError::CANCELED,
+                "the session is leaving the router",
+            )),
+            Phase::Closed(error) => Some(error.clone()),
+        }
+    }
+
+    /// Allocates the next request id (1, 2, 3 … per session, wrapping after
+    /// 2^53 and skipping ids still waiting) and records `pending` under it.
+    pub(crate) fn start_request(&mut self, pending: Option<Pending>) -> Result<u64, CallError> {
+        if let Some(error) = self.not_joined() {
+            return Err(error);
+        }
+        let request = loop {
+            self.last_request = if self.last_request >= MAX_ID {
+                1
+            } else {
+                self.last_request + 1
+            };
+            if !self.pending.contains_key(&self.last_request) {
+                break self.last_request;
+            }
+        };
+        if let Some(pending) = pending {
+            self.pending.insert(request, pending);
+        }
+        Ok(request)
+    }
+
+    /// Forgets a request whose future was dropped or whose message could not be sent.
+    pub(crate) fn cancel(&mut self, request: u64) {
+        self.pending.remove(&request);
+    }
+
+    /// Marks the session as leaving (GOODBYE about to be sent).
+    pub(crate) fn start_leaving(&mut self) -> Result<(), CallError> {
+        if let Some(error) = self.not_joined() {
+            return Err(error);
+        }
+        self.phase = Phase::Leaving;
+        Ok(())
+    }
+
+    /// Ends the session: every waiting request fails with `error`, handlers
+    /// are dropped. Closing a closed session does nothing.
+    pub(crate) fn close(&mut self, error: CallError) -> Vec<Action> {
+        if self.closed_error().is_some() {
+            return Vec::new();
+        }
+        self.phase = Phase::Closed(error.clone());
+        self.registrations.clear();
+        self.subscriptions.clear();
+        self.pending
+            .drain()
+            .map(|(_, pending)| pending.fail(error.clone()))
+            .collect()
+    }
+
+    /// Takes in one message from the router.
+    pub(crate) fn receive(&mut self, message: Message) -> Vec<Action> {
+        if self.closed_error().is_some() {
+            return Vec::new();
+        }
+        match message {
+            Message::Result(result) => match self.pending.remove(&result.request) {
+                Some(Pending::Call(tx)) => complete(move || drop(tx.send(Ok(result)))),
+                other => self.unexpected(result.request, other, "RESULT"),
+            },
+            Message::Error(error) => self.error(error),
+            Message::Registered(registered) => match self.pending.remove(&registered.request) {
+                Some(Pending::Register(tx, handler)) => {
+                    let id = registered.registration;
+                    self.registrations.insert(id, handler);
+                    complete(move || drop(tx.send(Ok(Registration { id }))))
+                }
+                other => self.unexpected(registered.request, other, "REGISTERED"),
+            },
+            Message::Unregistered(unregistered) => {
+                if unregistered.request == 0 {
+                    // Revocation by the router (registration_revocation).
+                    let revoked = unregistered.details.as_ref().and_then(|d| d.registration());
+                    if let Some(id) = revoked {
+                        self.registrations.remove(&id);
+                    }
+                    return Vec::new();
+                }
+                match self.pending.remove(&unregistered.request) {
+                    Some(Pending::Unregister(tx, id)) => {
+                        self.registrations.remove(&id);
+                        complete(move || drop(tx.send(Ok(()))))
+                    }
+                    other => self.unexpected(unregistered.request, other, "UNREGISTERED"),
+                }
+            }
+            Message::Subscribed(subscribed) => match self.pending.remove(&subscribed.request) {
+                Some(Pending::Subscribe(tx, handler)) => {
+                    let id = subscribed.subscription;
+                    self.subscriptions.entry(id).or_default().push(handler);
+                    complete(move || drop(tx.send(Ok(Subscription { id }))))
+                }
+                other => self.unexpected(subscribed.request, other, "SUBSCRIBED"),
+            },
+            Message::Unsubscribed(unsubscribed) => {
+                if unsubscribed.request == 0 {
+                    // Revocation by the router (subscription_revocation).
+                    let revoked = unsubscribed.details.as_ref().and_then(|d| d.subscription());
+                    if let Some(id) = revoked {
+                        self.subscriptions.remove(&id);
+                    }
+                    return Vec::new();
+                }
+                match self.pending.remove(&unsubscribed.request) {
+                    Some(Pending::Unsubscribe(tx, id)) => {
+                        self.subscriptions.remove(&id);
+                        complete(move || drop(tx.send(Ok(()))))
+                    }
+                    other => self.unexpected(unsubscribed.request, other, "UNSUBSCRIBED"),
+                }
+            }
+            Message::Published(published) => match self.pending.remove(&published.request) {
+                Some(Pending::Publish(tx)) => {
+                    let id = published.publication;
+                    complete(move || drop(tx.send(Ok(Some(id)))))
+                }
+                other => self.unexpected(published.request, other, "PUBLISHED"),
+            },
+            Message::Event(event) => match self.subscriptions.get(&event.subscription) {
+                Some(handlers) => handlers
+                    .iter()
+                    .map(|handler| Action::Event(handler.clone(), event.clone()))
+                    .collect(),
+                // Events racing an UNSUBSCRIBE are dropped.
+                None => Vec::new(),
+            },
+            Message::Invocation(invocation) => {
+                match self.registrations.get(&invocation.registration) {
+                    Some(handler) => vec![Action::Invoke(handler.clone(), invocation)],
+                    None => vec![Action::Send(Message::Error(ErrorMessage {
+                        request_type: MessageType::Invocation.code(),
+                        request: invocation.request,
+                        details: ResultDetails::new(),
+                        error: NO_SUCH_REGISTRATION.to_owned(),
+                        payload: Payload::from_args(vec![format!(
+                            "this session has no handler for registration {}",
+                            invocation.registration
+                        )
+                        .into()]),
+                    }))],
+                }
+            }
+            Message::Goodbye(goodbye) => {
+                let router_initiated = self.phase != Phase::Leaving;
+                let error = if router_initiated {
+                    format!("the router closed the session ({})", goodbye.reason)
+                } else {
+                    "the session left the router".to_owned()
+                };
+                let mut actions = self.close(CallError::with_message(CallError::CANCELED, error));
+                if router_initiated {
+                    actions.push(Action::Send(Message::Goodbye(Goodbye {
+                        reason: GOODBYE_AND_OUT.to_owned(),
+                        ..Default::default()
+                    })));
+                }
+                actions
+            }
+            Message::Abort(abort) => self.close(abort_error(abort)),
+            other => self.violation(format!(
+                "the router sent {}, which a joined client does not expect",
+                other.message_type().name()
+            )),
+        }
+    }
+
+    /// Closes the session for a protocol violation and ABORTs it.
+    pub(crate) fn violation(&mut self, message: String) -> Vec<Action> {
+        let mut abort = Abort {
+            reason: PROTOCOL_VIOLATION.to_owned(),
+            ..Abort::default()
+        };
+        abort.details.set_message(message.clone());
+        let mut actions = self.close(CallError::with_message(PROTOCOL_VIOLATION, message));
+        actions.push(Action::Send(Message::Abort(abort)));
+        actions
+    }
+
+    fn error(&mut self, error: ErrorMessage) -> Vec<Action> {
+        let Some(pending) = self.pending.remove(&error.request) else {
+            return Vec::new();
+        };
+        let expected = pending.request_type();
+        if expected.code() != error.request_type {
+            return vec![pending.fail(CallError::with_message(
+                PROTOCOL_VIOLATION,
+                format!(
+                    "the router answered request {} ({}) with an ERROR for request type {}",
+                    error.request,
+                    expected.name(),
+                    error.request_type
+                ),
+            ))];
+        }
+        vec![pending.fail(CallError::with_payload(error.error, error.payload))]
+    }
+
+    /// A reply that does not match its request: the request fails.
+    fn unexpected(&mut self, request: u64, pending: Option<Pending>, reply: &str) -> Vec<Action> {
+        match pending {
+            Some(pending) => {
+                let expected = pending.request_type().name();
+                vec![pending.fail(CallError::with_message(
+                    PROTOCOL_VIOLATION,
+                    format!("the router answered request {request} ({expected}) with {reply}"),
+                ))]
+            }
+            // A reply to a request whose future was dropped.
+            None => Vec::new(),
+        }
+    }
+}
+
+fn complete(f: impl FnOnce() + Send + 'static) -> Vec<Action> {
+    vec![Action::Complete(Box::new(f))]
+}
+
+/// The error an ABORT stands for: its reason URI, with `Details.message` as
+/// `args[0]` when the ABORT carries no payload of its own.
+pub(crate) fn abort_error(abort: Abort) -> CallError {
+    let payload = match (abort.details.message(), abort.payload.args().is_none()) {
+        (Some(message), true) => Payload::from_args(vec![message.into()]),
+        _ => abort.payload,
+    };
+    CallError::with_payload(abort.reason, payload)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::sync::oneshot;
+    use wamp_idl_runtime::message::{Registered, Subscribed};
+
+    fn run(actions: Vec<Action>) {
+        for action in actions {
+            match action {
+                Action::Complete(complete) => complete(),
+                _ => panic!("expected a completion"),
+            }
+        }
+    }
+
+    #[test]
+    fn request_ids_count_from_one_and_wrap_after_2_pow_53() {
+        let mut state = SessionState::joined();
+        let ids: Vec<u64> = (0..3).map(|_| state.start_request(None).unwrap()).collect();
+        assert_eq!(ids, [1, 2, 3]);
+        state.last_request = MAX_ID - 1;
+        assert_eq!(state.start_request(None).unwrap(), MAX_ID);
+        // 1 is still waiting for its reply, so it is skipped.
+        let (tx, _rx) = oneshot::channel();
+        state.pending.insert(1, Pending::Publish(tx));
+        assert_eq!(state.start_request(None).unwrap(), 2);
+    }
+
+    #[test]
+    fn closing_fails_waiting_requests_and_later_ones() {
+        let mut state = SessionState::joined();
+        let (tx, mut rx) = oneshot::channel();
+        state.start_request(Some(Pending::Call(tx))).unwrap();
+        run(state.close(CallError::with_message(
+            CallError::CANCELED,
+            "the connection to the router was lost",
+        )));
+        let error = rx.try_recv().unwrap().unwrap_err();
+        assert_eq!(error.uri(), CallError::CANCELED);
+        assert_eq!(
+            state.start_request(None).unwrap_err().to_string(),
+            "wamp.error.canceled: the connection to the router was lost"
+        );
+    }
+
+    #[test]
+    fn a_reply_of_the_wrong_kind_fails_the_request() {
+        let mut state = SessionState::joined();
+        let (tx, mut rx) = oneshot::channel();
+        let request = state.start_request(Some(Pending::Call(tx))).unwrap();
+        run(state.receive(Message::Registered(Registered {
+            request,
+            registration: 5,
+        })));
+        let error = rx.try_recv().unwrap().unwrap_err();
+        assert_eq!(error.uri(), PROTOCOL_VIOLATION);
+        assert!(error.message().unwrap().contains("REGISTERED"));
+    }
+
+    #[test]
+    fn replies_to_unknown_requests_are_ignored() {
+        let mut state = SessionState::joined();
+        let actions = state.receive(Message::Subscribed(Subscribed {
+            request: 9,
+            subscription: 1,
+        }));
+        assert!(actions.is_empty());
+        assert!(state.is_joined());
+    }
+
+    #[test]
+    fn a_router_goodbye_is_echoed() {
+        let mut state = SessionState::joined();
+        let actions = state.receive(Message::Goodbye(Goodbye {
+            reason: "wamp.close.system_shutdown".into(),
+            ..Default::default()
+        }));
+        assert!(matches!(
+            actions.as_slice(),
+            [Action::Send(Message::Goodbye(g))] if g.reason == GOODBYE_AND_OUT
+        ));
+        assert!(state
+            .closed_error()
+            .unwrap()
+            .to_string()
+            .contains("wamp.close.system_shutdown"));
+    }
+
+    #[test]
+    fn a_hello_from_the_router_aborts() {
+        let mut state = SessionState::joined();
+        let actions = state.receive(Message::Hello(Default::default()));
+        assert!(matches!(
+            actions.as_slice(),
+            [Action::Send(Message::Abort(a))] if a.reason == PROTOCOL_VIOLATION
+        ));
+        assert_eq!(state.closed_error().unwrap().uri(), PROTOCOL_VIOLATION);
+    }
+}
