@@ -159,7 +159,7 @@ pub mod calc {
             Self,
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
-            OriginRef::from_flatbuffer(buf).map(OriginRef::unpack)
+            OriginRef::from_flatbuffer(buf).and_then(OriginRef::unpack)
         }
         /// Verifies `buf` with explicit limits (depth, tables, size) and decodes it.
         pub fn from_flatbuffer_with_options(
@@ -169,7 +169,8 @@ pub mod calc {
             Self,
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
-            OriginRef::from_flatbuffer_with_options(buf, options).map(OriginRef::unpack)
+            OriginRef::from_flatbuffer_with_options(buf, options)
+                .and_then(OriginRef::unpack)
         }
         /// Encodes the value as a finished buffer with this type as root.
         pub fn to_flatbuffer(&self) -> ::std::vec::Vec<u8> {
@@ -213,6 +214,8 @@ pub mod calc {
         }
     }
     /// A zero-copy reader of the table [`Origin`] in a verified buffer.
+    ///
+    /// String accessors never hand out invalid UTF-8: a string that is not valid UTF-8 reads as `None` (as does an element of a vector of strings), and [`Self::unpack`] fails on it, naming its field path.
     #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
     #[allow(non_camel_case_types)]
     pub struct OriginRef<'a> {
@@ -268,15 +271,48 @@ pub mod calc {
         pub fn as_table(&self) -> ::wamp_idl_runtime::__private::reader::Table<'a> {
             self.table
         }
-        /// Copies the table into its owned form.
-        pub fn unpack(self) -> Origin {
-            Origin {
-                name: self.name().map(::std::borrow::ToOwned::to_owned),
-                uri: self.uri().map(::std::borrow::ToOwned::to_owned),
-            }
+        /// Copies the table into its owned form. Fails when a string
+        /// (here or in a nested table) is not valid UTF-8, naming its field
+        /// path: the verifier checks strings by range only, and UTF-8 is
+        /// checked once, here (accessors read such a string as `None`).
+        pub fn unpack(
+            self,
+        ) -> ::core::result::Result<
+            Origin,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            self.unpack_at(&::wamp_idl_runtime::__private::validate::FieldPath::Root)
+        }
+        /// [`Self::unpack`] for a table at `path` inside another one.
+        #[doc(hidden)]
+        pub fn unpack_at(
+            self,
+            path: &::wamp_idl_runtime::__private::validate::FieldPath<'_>,
+        ) -> ::core::result::Result<
+            Origin,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            let _ = path;
+            ::core::result::Result::Ok(Origin {
+                name: ::wamp_idl_runtime::__private::unpack::string(
+                    &self.table,
+                    4,
+                    &path.field("name"),
+                )?,
+                uri: ::wamp_idl_runtime::__private::unpack::string(
+                    &self.table,
+                    6,
+                    &path.field("uri"),
+                )?,
+            })
         }
         /// Copies the table into its owned form (same as [`Self::unpack`]).
-        pub fn to_owned(self) -> Origin {
+        pub fn to_owned(
+            self,
+        ) -> ::core::result::Result<
+            Origin,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
             self.unpack()
         }
     }
@@ -289,14 +325,16 @@ pub mod calc {
             ::wamp_idl_runtime::__private::flatbuffers::InvalidFlatbuffer,
         > {
             let tv = v.visit_table(pos)?;
-            let tv = tv
-                .visit_field::<
-                    ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<&str>,
-                >("name", 4, false)?;
-            let tv = tv
-                .visit_field::<
-                    ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<&str>,
-                >("uri", 6, false)?;
+            let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
+                    ::wamp_idl_runtime::__private::verify::StringRange,
+                >,
+            >(tv, "name", 4, false)?;
+            let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
+                    ::wamp_idl_runtime::__private::verify::StringRange,
+                >,
+            >(tv, "uri", 6, false)?;
             tv.finish();
             ::core::result::Result::Ok(())
         }
@@ -447,7 +485,7 @@ pub mod calc {
             Self,
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
-            ComputeRequestRef::from_flatbuffer(buf).map(ComputeRequestRef::unpack)
+            ComputeRequestRef::from_flatbuffer(buf).and_then(ComputeRequestRef::unpack)
         }
         /// Verifies `buf` with explicit limits (depth, tables, size) and decodes it.
         pub fn from_flatbuffer_with_options(
@@ -458,7 +496,7 @@ pub mod calc {
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
             ComputeRequestRef::from_flatbuffer_with_options(buf, options)
-                .map(ComputeRequestRef::unpack)
+                .and_then(ComputeRequestRef::unpack)
         }
         /// Encodes the value as a finished buffer with this type as root.
         pub fn to_flatbuffer(&self) -> ::std::vec::Vec<u8> {
@@ -499,6 +537,8 @@ pub mod calc {
         }
     }
     /// A zero-copy reader of the table [`ComputeRequest`] in a verified buffer.
+    ///
+    /// String accessors never hand out invalid UTF-8: a string that is not valid UTF-8 reads as `None` (as does an element of a vector of strings), and [`Self::unpack`] fails on it, naming its field path.
     #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
     #[allow(non_camel_case_types)]
     pub struct ComputeRequestRef<'a> {
@@ -566,20 +606,51 @@ pub mod calc {
         pub fn as_table(&self) -> ::wamp_idl_runtime::__private::reader::Table<'a> {
             self.table
         }
-        /// Copies the table into its owned form.
-        pub fn unpack(self) -> ComputeRequest {
-            ComputeRequest {
+        /// Copies the table into its owned form. Fails when a string
+        /// (here or in a nested table) is not valid UTF-8, naming its field
+        /// path: the verifier checks strings by range only, and UTF-8 is
+        /// checked once, here (accessors read such a string as `None`).
+        pub fn unpack(
+            self,
+        ) -> ::core::result::Result<
+            ComputeRequest,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            self.unpack_at(&::wamp_idl_runtime::__private::validate::FieldPath::Root)
+        }
+        /// [`Self::unpack`] for a table at `path` inside another one.
+        #[doc(hidden)]
+        pub fn unpack_at(
+            self,
+            path: &::wamp_idl_runtime::__private::validate::FieldPath<'_>,
+        ) -> ::core::result::Result<
+            ComputeRequest,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            let _ = path;
+            ::core::result::Result::Ok(ComputeRequest {
                 a: self.a(),
                 b: self.b(),
                 op: self.op(),
-                origin: self
-                    .origin()
-                    .map(|value| ::std::boxed::Box::new(value.unpack())),
+                origin: ::core::option::Option::transpose(
+                    ::core::option::Option::map(
+                        self.origin(),
+                        |value| ::core::result::Result::map(
+                            value.unpack_at(&path.field("origin")),
+                            ::std::boxed::Box::new,
+                        ),
+                    ),
+                )?,
                 precision: self.precision(),
-            }
+            })
         }
         /// Copies the table into its owned form (same as [`Self::unpack`]).
-        pub fn to_owned(self) -> ComputeRequest {
+        pub fn to_owned(
+            self,
+        ) -> ::core::result::Result<
+            ComputeRequest,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
             self.unpack()
         }
     }
@@ -593,16 +664,24 @@ pub mod calc {
             ::wamp_idl_runtime::__private::flatbuffers::InvalidFlatbuffer,
         > {
             let tv = v.visit_table(pos)?;
-            let tv = tv.visit_field::<i32>("a", 4, false)?;
-            let tv = tv.visit_field::<i32>("b", 6, false)?;
-            let tv = tv.visit_field::<i8>("op", 8, false)?;
+            let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                i32,
+            >(tv, "a", 4, false)?;
+            let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                i32,
+            >(tv, "b", 6, false)?;
+            let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                i8,
+            >(tv, "op", 8, false)?;
             let tv = tv
                 .visit_field::<
                     ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
                         super::calc::OriginRef<'_>,
                     >,
                 >("origin", 10, false)?;
-            let tv = tv.visit_field::<u8>("precision", 12, false)?;
+            let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                u8,
+            >(tv, "precision", 12, false)?;
             tv.finish();
             ::core::result::Result::Ok(())
         }
@@ -751,7 +830,7 @@ pub mod calc {
             Self,
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
-            ComputeResultRef::from_flatbuffer(buf).map(ComputeResultRef::unpack)
+            ComputeResultRef::from_flatbuffer(buf).and_then(ComputeResultRef::unpack)
         }
         /// Verifies `buf` with explicit limits (depth, tables, size) and decodes it.
         pub fn from_flatbuffer_with_options(
@@ -762,7 +841,7 @@ pub mod calc {
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
             ComputeResultRef::from_flatbuffer_with_options(buf, options)
-                .map(ComputeResultRef::unpack)
+                .and_then(ComputeResultRef::unpack)
         }
         /// Encodes the value as a finished buffer with this type as root.
         pub fn to_flatbuffer(&self) -> ::std::vec::Vec<u8> {
@@ -797,6 +876,8 @@ pub mod calc {
         }
     }
     /// A zero-copy reader of the table [`ComputeResult`] in a verified buffer.
+    ///
+    /// String accessors never hand out invalid UTF-8: a string that is not valid UTF-8 reads as `None` (as does an element of a vector of strings), and [`Self::unpack`] fails on it, naming its field path.
     #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
     #[allow(non_camel_case_types)]
     pub struct ComputeResultRef<'a> {
@@ -852,15 +933,44 @@ pub mod calc {
         pub fn as_table(&self) -> ::wamp_idl_runtime::__private::reader::Table<'a> {
             self.table
         }
-        /// Copies the table into its owned form.
-        pub fn unpack(self) -> ComputeResult {
-            ComputeResult {
+        /// Copies the table into its owned form. Fails when a string
+        /// (here or in a nested table) is not valid UTF-8, naming its field
+        /// path: the verifier checks strings by range only, and UTF-8 is
+        /// checked once, here (accessors read such a string as `None`).
+        pub fn unpack(
+            self,
+        ) -> ::core::result::Result<
+            ComputeResult,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            self.unpack_at(&::wamp_idl_runtime::__private::validate::FieldPath::Root)
+        }
+        /// [`Self::unpack`] for a table at `path` inside another one.
+        #[doc(hidden)]
+        pub fn unpack_at(
+            self,
+            path: &::wamp_idl_runtime::__private::validate::FieldPath<'_>,
+        ) -> ::core::result::Result<
+            ComputeResult,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            let _ = path;
+            ::core::result::Result::Ok(ComputeResult {
                 value: self.value(),
-                expression: self.expression().map(::std::borrow::ToOwned::to_owned),
-            }
+                expression: ::wamp_idl_runtime::__private::unpack::string(
+                    &self.table,
+                    6,
+                    &path.field("expression"),
+                )?,
+            })
         }
         /// Copies the table into its owned form (same as [`Self::unpack`]).
-        pub fn to_owned(self) -> ComputeResult {
+        pub fn to_owned(
+            self,
+        ) -> ::core::result::Result<
+            ComputeResult,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
             self.unpack()
         }
     }
@@ -874,11 +984,14 @@ pub mod calc {
             ::wamp_idl_runtime::__private::flatbuffers::InvalidFlatbuffer,
         > {
             let tv = v.visit_table(pos)?;
-            let tv = tv.visit_field::<i64>("value", 4, false)?;
-            let tv = tv
-                .visit_field::<
-                    ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<&str>,
-                >("expression", 6, false)?;
+            let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                i64,
+            >(tv, "value", 4, false)?;
+            let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
+                    ::wamp_idl_runtime::__private::verify::StringRange,
+                >,
+            >(tv, "expression", 6, false)?;
             tv.finish();
             ::core::result::Result::Ok(())
         }
@@ -1003,7 +1116,7 @@ pub mod calc {
             Self,
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
-            GreetRef::from_flatbuffer(buf).map(GreetRef::unpack)
+            GreetRef::from_flatbuffer(buf).and_then(GreetRef::unpack)
         }
         /// Verifies `buf` with explicit limits (depth, tables, size) and decodes it.
         pub fn from_flatbuffer_with_options(
@@ -1013,7 +1126,8 @@ pub mod calc {
             Self,
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
-            GreetRef::from_flatbuffer_with_options(buf, options).map(GreetRef::unpack)
+            GreetRef::from_flatbuffer_with_options(buf, options)
+                .and_then(GreetRef::unpack)
         }
         /// Encodes the value as a finished buffer with this type as root.
         pub fn to_flatbuffer(&self) -> ::std::vec::Vec<u8> {
@@ -1055,6 +1169,8 @@ pub mod calc {
         }
     }
     /// A zero-copy reader of the table [`Greet`] in a verified buffer.
+    ///
+    /// String accessors never hand out invalid UTF-8: a string that is not valid UTF-8 reads as `None` (as does an element of a vector of strings), and [`Self::unpack`] fails on it, naming its field path.
     #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
     #[allow(non_camel_case_types)]
     pub struct GreetRef<'a> {
@@ -1110,18 +1226,50 @@ pub mod calc {
         pub fn as_table(&self) -> ::wamp_idl_runtime::__private::reader::Table<'a> {
             self.table
         }
-        /// Copies the table into its owned form.
-        pub fn unpack(self) -> Greet {
-            Greet {
-                name: self
-                    .name()
-                    .map(::std::borrow::ToOwned::to_owned)
-                    .unwrap_or_default(),
-                greeting: self.greeting().map(::std::borrow::ToOwned::to_owned),
-            }
+        /// Copies the table into its owned form. Fails when a string
+        /// (here or in a nested table) is not valid UTF-8, naming its field
+        /// path: the verifier checks strings by range only, and UTF-8 is
+        /// checked once, here (accessors read such a string as `None`).
+        pub fn unpack(
+            self,
+        ) -> ::core::result::Result<
+            Greet,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            self.unpack_at(&::wamp_idl_runtime::__private::validate::FieldPath::Root)
+        }
+        /// [`Self::unpack`] for a table at `path` inside another one.
+        #[doc(hidden)]
+        pub fn unpack_at(
+            self,
+            path: &::wamp_idl_runtime::__private::validate::FieldPath<'_>,
+        ) -> ::core::result::Result<
+            Greet,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            let _ = path;
+            ::core::result::Result::Ok(Greet {
+                name: ::core::option::Option::unwrap_or_default(
+                    ::wamp_idl_runtime::__private::unpack::string(
+                        &self.table,
+                        4,
+                        &path.field("name"),
+                    )?,
+                ),
+                greeting: ::wamp_idl_runtime::__private::unpack::string(
+                    &self.table,
+                    6,
+                    &path.field("greeting"),
+                )?,
+            })
         }
         /// Copies the table into its owned form (same as [`Self::unpack`]).
-        pub fn to_owned(self) -> Greet {
+        pub fn to_owned(
+            self,
+        ) -> ::core::result::Result<
+            Greet,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
             self.unpack()
         }
     }
@@ -1134,14 +1282,16 @@ pub mod calc {
             ::wamp_idl_runtime::__private::flatbuffers::InvalidFlatbuffer,
         > {
             let tv = v.visit_table(pos)?;
-            let tv = tv
-                .visit_field::<
-                    ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<&str>,
-                >("name", 4, true)?;
-            let tv = tv
-                .visit_field::<
-                    ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<&str>,
-                >("greeting", 6, false)?;
+            let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
+                    ::wamp_idl_runtime::__private::verify::StringRange,
+                >,
+            >(tv, "name", 4, true)?;
+            let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
+                    ::wamp_idl_runtime::__private::verify::StringRange,
+                >,
+            >(tv, "greeting", 6, false)?;
             tv.finish();
             ::core::result::Result::Ok(())
         }
@@ -1274,7 +1424,7 @@ pub mod calc {
             Self,
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
-            GreetingRef::from_flatbuffer(buf).map(GreetingRef::unpack)
+            GreetingRef::from_flatbuffer(buf).and_then(GreetingRef::unpack)
         }
         /// Verifies `buf` with explicit limits (depth, tables, size) and decodes it.
         pub fn from_flatbuffer_with_options(
@@ -1285,7 +1435,7 @@ pub mod calc {
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
             GreetingRef::from_flatbuffer_with_options(buf, options)
-                .map(GreetingRef::unpack)
+                .and_then(GreetingRef::unpack)
         }
         /// Encodes the value as a finished buffer with this type as root.
         pub fn to_flatbuffer(&self) -> ::std::vec::Vec<u8> {
@@ -1319,6 +1469,8 @@ pub mod calc {
         }
     }
     /// A zero-copy reader of the table [`Greeting`] in a verified buffer.
+    ///
+    /// String accessors never hand out invalid UTF-8: a string that is not valid UTF-8 reads as `None` (as does an element of a vector of strings), and [`Self::unpack`] fails on it, naming its field path.
     #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
     #[allow(non_camel_case_types)]
     pub struct GreetingRef<'a> {
@@ -1370,14 +1522,43 @@ pub mod calc {
         pub fn as_table(&self) -> ::wamp_idl_runtime::__private::reader::Table<'a> {
             self.table
         }
-        /// Copies the table into its owned form.
-        pub fn unpack(self) -> Greeting {
-            Greeting {
-                text: self.text().map(::std::borrow::ToOwned::to_owned),
-            }
+        /// Copies the table into its owned form. Fails when a string
+        /// (here or in a nested table) is not valid UTF-8, naming its field
+        /// path: the verifier checks strings by range only, and UTF-8 is
+        /// checked once, here (accessors read such a string as `None`).
+        pub fn unpack(
+            self,
+        ) -> ::core::result::Result<
+            Greeting,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            self.unpack_at(&::wamp_idl_runtime::__private::validate::FieldPath::Root)
+        }
+        /// [`Self::unpack`] for a table at `path` inside another one.
+        #[doc(hidden)]
+        pub fn unpack_at(
+            self,
+            path: &::wamp_idl_runtime::__private::validate::FieldPath<'_>,
+        ) -> ::core::result::Result<
+            Greeting,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            let _ = path;
+            ::core::result::Result::Ok(Greeting {
+                text: ::wamp_idl_runtime::__private::unpack::string(
+                    &self.table,
+                    4,
+                    &path.field("text"),
+                )?,
+            })
         }
         /// Copies the table into its owned form (same as [`Self::unpack`]).
-        pub fn to_owned(self) -> Greeting {
+        pub fn to_owned(
+            self,
+        ) -> ::core::result::Result<
+            Greeting,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
             self.unpack()
         }
     }
@@ -1390,10 +1571,11 @@ pub mod calc {
             ::wamp_idl_runtime::__private::flatbuffers::InvalidFlatbuffer,
         > {
             let tv = v.visit_table(pos)?;
-            let tv = tv
-                .visit_field::<
-                    ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<&str>,
-                >("text", 4, false)?;
+            let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
+                    ::wamp_idl_runtime::__private::verify::StringRange,
+                >,
+            >(tv, "text", 4, false)?;
             tv.finish();
             ::core::result::Result::Ok(())
         }
@@ -1513,7 +1695,7 @@ pub mod calc {
             Self,
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
-            TickRef::from_flatbuffer(buf).map(TickRef::unpack)
+            TickRef::from_flatbuffer(buf).and_then(TickRef::unpack)
         }
         /// Verifies `buf` with explicit limits (depth, tables, size) and decodes it.
         pub fn from_flatbuffer_with_options(
@@ -1523,7 +1705,7 @@ pub mod calc {
             Self,
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
-            TickRef::from_flatbuffer_with_options(buf, options).map(TickRef::unpack)
+            TickRef::from_flatbuffer_with_options(buf, options).and_then(TickRef::unpack)
         }
         /// Encodes the value as a finished buffer with this type as root.
         pub fn to_flatbuffer(&self) -> ::std::vec::Vec<u8> {
@@ -1568,6 +1750,8 @@ pub mod calc {
         }
     }
     /// A zero-copy reader of the table [`Tick`] in a verified buffer.
+    ///
+    /// String accessors never hand out invalid UTF-8: a string that is not valid UTF-8 reads as `None` (as does an element of a vector of strings), and [`Self::unpack`] fails on it, naming its field path.
     #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
     #[allow(non_camel_case_types)]
     pub struct TickRef<'a> {
@@ -1631,23 +1815,57 @@ pub mod calc {
         pub fn as_table(&self) -> ::wamp_idl_runtime::__private::reader::Table<'a> {
             self.table
         }
-        /// Copies the table into its owned form.
-        pub fn unpack(self) -> Tick {
-            Tick {
+        /// Copies the table into its owned form. Fails when a string
+        /// (here or in a nested table) is not valid UTF-8, naming its field
+        /// path: the verifier checks strings by range only, and UTF-8 is
+        /// checked once, here (accessors read such a string as `None`).
+        pub fn unpack(
+            self,
+        ) -> ::core::result::Result<
+            Tick,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            self.unpack_at(&::wamp_idl_runtime::__private::validate::FieldPath::Root)
+        }
+        /// [`Self::unpack`] for a table at `path` inside another one.
+        #[doc(hidden)]
+        pub fn unpack_at(
+            self,
+            path: &::wamp_idl_runtime::__private::validate::FieldPath<'_>,
+        ) -> ::core::result::Result<
+            Tick,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            let _ = path;
+            ::core::result::Result::Ok(Tick {
                 seq: self.seq(),
-                source: self.source().map(::std::borrow::ToOwned::to_owned),
-                tags: self
-                    .tags()
-                    .map(|value| ::core::iter::Iterator::collect(
-                        ::core::iter::Iterator::map(
-                            value.iter(),
-                            ::std::borrow::ToOwned::to_owned,
+                source: ::wamp_idl_runtime::__private::unpack::string(
+                    &self.table,
+                    6,
+                    &path.field("source"),
+                )?,
+                tags: ::core::option::Option::transpose(
+                    ::core::option::Option::map(
+                        self
+                            .table
+                            .vector::<
+                                ::wamp_idl_runtime::__private::reader::StrBytes<'a>,
+                            >(8),
+                        |value| ::wamp_idl_runtime::__private::unpack::strings(
+                            value,
+                            &path.field("tags"),
                         ),
-                    )),
-            }
+                    ),
+                )?,
+            })
         }
         /// Copies the table into its owned form (same as [`Self::unpack`]).
-        pub fn to_owned(self) -> Tick {
+        pub fn to_owned(
+            self,
+        ) -> ::core::result::Result<
+            Tick,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
             self.unpack()
         }
     }
@@ -1660,22 +1878,27 @@ pub mod calc {
             ::wamp_idl_runtime::__private::flatbuffers::InvalidFlatbuffer,
         > {
             let tv = v.visit_table(pos)?;
-            let tv = tv.visit_field::<u64>("seq", 4, false)?;
-            let tv = tv
-                .visit_field::<
-                    ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<&str>,
-                >("source", 6, false)?;
-            let tv = tv
-                .visit_field::<
-                    ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
-                        ::wamp_idl_runtime::__private::flatbuffers::Vector<
-                            '_,
-                            ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
-                                &str,
-                            >,
+            let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                u64,
+            >(tv, "seq", 4, false)?;
+            let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
+                    ::wamp_idl_runtime::__private::verify::StringRange,
+                >,
+            >(tv, "source", 6, false)?;
+            let tv = ::wamp_idl_runtime::__private::verify::visit_leaf_with::<
+                ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
+                    ::wamp_idl_runtime::__private::verify::StringVector,
+                >,
+                ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
+                    ::wamp_idl_runtime::__private::flatbuffers::Vector<
+                        '_,
+                        ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
+                            ::wamp_idl_runtime::__private::verify::StringRange,
                         >,
                     >,
-                >("tags", 8, false)?;
+                >,
+            >(tv, "tags", 8, false)?;
             tv.finish();
             ::core::result::Result::Ok(())
         }
@@ -2962,12 +3185,7 @@ pub mod calc {
                 ::wamp_idl_runtime::CallError,
             >,
         > + ::core::marker::Send;
-        /// Registers every procedure of the interface on `session`. Each
-        /// INVOCATION is decoded and validated (a payload that does not fit
-        /// is answered with `wamp.error.invalid_argument` and the field path
-        /// as `args[0]`), then the method runs and its result is sent as
-        /// YIELD, or its error as ERROR. If a registration fails, the ones
-        /// made before it are undone.
+        /// Registers every procedure of the interface on `session`. Each INVOCATION is decoded and validated (a payload that does not fit is answered with `wamp.error.invalid_argument` and the field path as `args[0]`), then the method runs and its result is sent as YIELD, or its error as ERROR. If a registration fails, the ones made before it are undone.
         fn register_all<S: ::wamp_idl_runtime::Session + ?::core::marker::Sized>(
             self: ::std::sync::Arc<Self>,
             session: &S,
@@ -2980,22 +3198,28 @@ pub mod calc {
         where
             Self: ::core::marker::Sized,
         {
-            let procedures: ::std::vec::Vec<
-                (&'static str, ::wamp_idl_runtime::session::InvocationHandler),
-            > = ::std::vec![
-                (i_calculator::uri::COMPUTE,
-                ::wamp_idl_runtime::typed::procedure_handler({ let service = <
-                ::std::sync::Arc < Self > as ::core::clone::Clone > ::clone(& self); move
-                | request : super::calc::ComputeRequest | { let service = <
-                ::std::sync::Arc < Self > as ::core::clone::Clone > ::clone(& service);
-                async move { service.compute(request). await } } }),),
-                (i_calculator::uri::GREET, ::wamp_idl_runtime::typed::procedure_handler({
-                let service = < ::std::sync::Arc < Self > as ::core::clone::Clone >
-                ::clone(& self); move | request : super::calc::Greet | { let service = <
-                ::std::sync::Arc < Self > as ::core::clone::Clone > ::clone(& service);
-                async move { service.greet(request). await } } }),)
-            ];
-            ::wamp_idl_runtime::typed::register_procedures(session, procedures)
+            async move {
+                let procedures: ::std::vec::Vec<
+                    (
+                        ::std::string::String,
+                        ::wamp_idl_runtime::session::InvocationHandler,
+                    ),
+                > = ::std::vec![
+                    (::std::string::ToString::to_string(i_calculator::uri::COMPUTE),
+                    ::wamp_idl_runtime::typed::procedure_handler({ let service = <
+                    ::std::sync::Arc < Self > as ::core::clone::Clone > ::clone(& self);
+                    move | request : super::calc::ComputeRequest | { let service = <
+                    ::std::sync::Arc < Self > as ::core::clone::Clone > ::clone(&
+                    service); async move { service.compute(request). await } } }),),
+                    (::std::string::ToString::to_string(i_calculator::uri::GREET),
+                    ::wamp_idl_runtime::typed::procedure_handler({ let service = <
+                    ::std::sync::Arc < Self > as ::core::clone::Clone > ::clone(& self);
+                    move | request : super::calc::Greet | { let service = <
+                    ::std::sync::Arc < Self > as ::core::clone::Clone > ::clone(&
+                    service); async move { service.greet(request). await } } }),)
+                ];
+                ::wamp_idl_runtime::typed::register_procedures(session, procedures).await
+            }
         }
     }
     /// A typed client of `calc.ICalculator`: calls its procedures and publishes and subscribes to its topics over a [`::wamp_idl_runtime::Session`].
@@ -3516,7 +3740,7 @@ pub mod wamp {
             Self,
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
-            VoidRef::from_flatbuffer(buf).map(VoidRef::unpack)
+            VoidRef::from_flatbuffer(buf).and_then(VoidRef::unpack)
         }
         /// Verifies `buf` with explicit limits (depth, tables, size) and decodes it.
         pub fn from_flatbuffer_with_options(
@@ -3526,7 +3750,7 @@ pub mod wamp {
             Self,
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
-            VoidRef::from_flatbuffer_with_options(buf, options).map(VoidRef::unpack)
+            VoidRef::from_flatbuffer_with_options(buf, options).and_then(VoidRef::unpack)
         }
         /// Encodes the value as a finished buffer with this type as root.
         pub fn to_flatbuffer(&self) -> ::std::vec::Vec<u8> {
@@ -3550,6 +3774,8 @@ pub mod wamp {
         }
     }
     /// A zero-copy reader of the table [`Void`] in a verified buffer.
+    ///
+    /// String accessors never hand out invalid UTF-8: a string that is not valid UTF-8 reads as `None` (as does an element of a vector of strings), and [`Self::unpack`] fails on it, naming its field path.
     #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
     #[allow(non_camel_case_types)]
     pub struct VoidRef<'a> {
@@ -3597,12 +3823,37 @@ pub mod wamp {
         pub fn as_table(&self) -> ::wamp_idl_runtime::__private::reader::Table<'a> {
             self.table
         }
-        /// Copies the table into its owned form.
-        pub fn unpack(self) -> Void {
-            Void {}
+        /// Copies the table into its owned form. Fails when a string
+        /// (here or in a nested table) is not valid UTF-8, naming its field
+        /// path: the verifier checks strings by range only, and UTF-8 is
+        /// checked once, here (accessors read such a string as `None`).
+        pub fn unpack(
+            self,
+        ) -> ::core::result::Result<
+            Void,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            self.unpack_at(&::wamp_idl_runtime::__private::validate::FieldPath::Root)
+        }
+        /// [`Self::unpack`] for a table at `path` inside another one.
+        #[doc(hidden)]
+        pub fn unpack_at(
+            self,
+            path: &::wamp_idl_runtime::__private::validate::FieldPath<'_>,
+        ) -> ::core::result::Result<
+            Void,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            let _ = path;
+            ::core::result::Result::Ok(Void {})
         }
         /// Copies the table into its owned form (same as [`Self::unpack`]).
-        pub fn to_owned(self) -> Void {
+        pub fn to_owned(
+            self,
+        ) -> ::core::result::Result<
+            Void,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
             self.unpack()
         }
     }
@@ -3718,7 +3969,7 @@ pub mod wamp {
             Self,
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
-            KeyValueRef::from_flatbuffer(buf).map(KeyValueRef::unpack)
+            KeyValueRef::from_flatbuffer(buf).and_then(KeyValueRef::unpack)
         }
         /// Verifies `buf` with explicit limits (depth, tables, size) and decodes it.
         pub fn from_flatbuffer_with_options(
@@ -3729,7 +3980,7 @@ pub mod wamp {
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
             KeyValueRef::from_flatbuffer_with_options(buf, options)
-                .map(KeyValueRef::unpack)
+                .and_then(KeyValueRef::unpack)
         }
         /// Encodes the value as a finished buffer with this type as root.
         pub fn to_flatbuffer(&self) -> ::std::vec::Vec<u8> {
@@ -3771,6 +4022,8 @@ pub mod wamp {
         }
     }
     /// A zero-copy reader of the table [`KeyValue`] in a verified buffer.
+    ///
+    /// String accessors never hand out invalid UTF-8: a string that is not valid UTF-8 reads as `None` (as does an element of a vector of strings), and [`Self::unpack`] fails on it, naming its field path.
     #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
     #[allow(non_camel_case_types)]
     pub struct KeyValueRef<'a> {
@@ -3826,18 +4079,50 @@ pub mod wamp {
         pub fn as_table(&self) -> ::wamp_idl_runtime::__private::reader::Table<'a> {
             self.table
         }
-        /// Copies the table into its owned form.
-        pub fn unpack(self) -> KeyValue {
-            KeyValue {
-                key: self
-                    .key()
-                    .map(::std::borrow::ToOwned::to_owned)
-                    .unwrap_or_default(),
-                value: self.value().map(::std::borrow::ToOwned::to_owned),
-            }
+        /// Copies the table into its owned form. Fails when a string
+        /// (here or in a nested table) is not valid UTF-8, naming its field
+        /// path: the verifier checks strings by range only, and UTF-8 is
+        /// checked once, here (accessors read such a string as `None`).
+        pub fn unpack(
+            self,
+        ) -> ::core::result::Result<
+            KeyValue,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            self.unpack_at(&::wamp_idl_runtime::__private::validate::FieldPath::Root)
+        }
+        /// [`Self::unpack`] for a table at `path` inside another one.
+        #[doc(hidden)]
+        pub fn unpack_at(
+            self,
+            path: &::wamp_idl_runtime::__private::validate::FieldPath<'_>,
+        ) -> ::core::result::Result<
+            KeyValue,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            let _ = path;
+            ::core::result::Result::Ok(KeyValue {
+                key: ::core::option::Option::unwrap_or_default(
+                    ::wamp_idl_runtime::__private::unpack::string(
+                        &self.table,
+                        4,
+                        &path.field("key"),
+                    )?,
+                ),
+                value: ::wamp_idl_runtime::__private::unpack::string(
+                    &self.table,
+                    6,
+                    &path.field("value"),
+                )?,
+            })
         }
         /// Copies the table into its owned form (same as [`Self::unpack`]).
-        pub fn to_owned(self) -> KeyValue {
+        pub fn to_owned(
+            self,
+        ) -> ::core::result::Result<
+            KeyValue,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
             self.unpack()
         }
         /// Finds the element whose key `key` equals `key` in a vector sorted by key (binary search).
@@ -3857,14 +4142,16 @@ pub mod wamp {
             ::wamp_idl_runtime::__private::flatbuffers::InvalidFlatbuffer,
         > {
             let tv = v.visit_table(pos)?;
-            let tv = tv
-                .visit_field::<
-                    ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<&str>,
-                >("key", 4, true)?;
-            let tv = tv
-                .visit_field::<
-                    ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<&str>,
-                >("value", 6, false)?;
+            let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
+                    ::wamp_idl_runtime::__private::verify::StringRange,
+                >,
+            >(tv, "key", 4, true)?;
+            let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
+                    ::wamp_idl_runtime::__private::verify::StringRange,
+                >,
+            >(tv, "value", 6, false)?;
             tv.finish();
             ::core::result::Result::Ok(())
         }
@@ -3997,7 +4284,7 @@ pub mod wamp {
             Self,
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
-            KeyValuesRef::from_flatbuffer(buf).map(KeyValuesRef::unpack)
+            KeyValuesRef::from_flatbuffer(buf).and_then(KeyValuesRef::unpack)
         }
         /// Verifies `buf` with explicit limits (depth, tables, size) and decodes it.
         pub fn from_flatbuffer_with_options(
@@ -4008,7 +4295,7 @@ pub mod wamp {
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
             KeyValuesRef::from_flatbuffer_with_options(buf, options)
-                .map(KeyValuesRef::unpack)
+                .and_then(KeyValuesRef::unpack)
         }
         /// Encodes the value as a finished buffer with this type as root.
         pub fn to_flatbuffer(&self) -> ::std::vec::Vec<u8> {
@@ -4062,6 +4349,8 @@ pub mod wamp {
         }
     }
     /// A zero-copy reader of the table [`KeyValues`] in a verified buffer.
+    ///
+    /// String accessors never hand out invalid UTF-8: a string that is not valid UTF-8 reads as `None` (as does an element of a vector of strings), and [`Self::unpack`] fails on it, naming its field path.
     #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
     #[allow(non_camel_case_types)]
     pub struct KeyValuesRef<'a> {
@@ -4120,21 +4409,48 @@ pub mod wamp {
         pub fn as_table(&self) -> ::wamp_idl_runtime::__private::reader::Table<'a> {
             self.table
         }
-        /// Copies the table into its owned form.
-        pub fn unpack(self) -> KeyValues {
-            KeyValues {
-                value: self
-                    .value()
-                    .map(|value| ::core::iter::Iterator::collect(
-                        ::core::iter::Iterator::map(
-                            value.iter(),
-                            super::wamp::KeyValueRef::unpack,
+        /// Copies the table into its owned form. Fails when a string
+        /// (here or in a nested table) is not valid UTF-8, naming its field
+        /// path: the verifier checks strings by range only, and UTF-8 is
+        /// checked once, here (accessors read such a string as `None`).
+        pub fn unpack(
+            self,
+        ) -> ::core::result::Result<
+            KeyValues,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            self.unpack_at(&::wamp_idl_runtime::__private::validate::FieldPath::Root)
+        }
+        /// [`Self::unpack`] for a table at `path` inside another one.
+        #[doc(hidden)]
+        pub fn unpack_at(
+            self,
+            path: &::wamp_idl_runtime::__private::validate::FieldPath<'_>,
+        ) -> ::core::result::Result<
+            KeyValues,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            let _ = path;
+            ::core::result::Result::Ok(KeyValues {
+                value: ::core::option::Option::transpose(
+                    ::core::option::Option::map(
+                        self.value(),
+                        |value| ::wamp_idl_runtime::__private::unpack::elements(
+                            value,
+                            &path.field("value"),
+                            super::wamp::KeyValueRef::unpack_at,
                         ),
-                    )),
-            }
+                    ),
+                )?,
+            })
         }
         /// Copies the table into its owned form (same as [`Self::unpack`]).
-        pub fn to_owned(self) -> KeyValues {
+        pub fn to_owned(
+            self,
+        ) -> ::core::result::Result<
+            KeyValues,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
             self.unpack()
         }
     }
@@ -4282,7 +4598,7 @@ pub mod wamp {
             Self,
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
-            WampIdRef::from_flatbuffer(buf).map(WampIdRef::unpack)
+            WampIdRef::from_flatbuffer(buf).and_then(WampIdRef::unpack)
         }
         /// Verifies `buf` with explicit limits (depth, tables, size) and decodes it.
         pub fn from_flatbuffer_with_options(
@@ -4292,7 +4608,8 @@ pub mod wamp {
             Self,
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
-            WampIdRef::from_flatbuffer_with_options(buf, options).map(WampIdRef::unpack)
+            WampIdRef::from_flatbuffer_with_options(buf, options)
+                .and_then(WampIdRef::unpack)
         }
         /// Encodes the value as a finished buffer with this type as root.
         pub fn to_flatbuffer(&self) -> ::std::vec::Vec<u8> {
@@ -4317,6 +4634,8 @@ pub mod wamp {
         }
     }
     /// A zero-copy reader of the table [`WampId`] in a verified buffer.
+    ///
+    /// String accessors never hand out invalid UTF-8: a string that is not valid UTF-8 reads as `None` (as does an element of a vector of strings), and [`Self::unpack`] fails on it, naming its field path.
     #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
     #[allow(non_camel_case_types)]
     pub struct WampIdRef<'a> {
@@ -4368,12 +4687,37 @@ pub mod wamp {
         pub fn as_table(&self) -> ::wamp_idl_runtime::__private::reader::Table<'a> {
             self.table
         }
-        /// Copies the table into its owned form.
-        pub fn unpack(self) -> WampId {
-            WampId { value: self.value() }
+        /// Copies the table into its owned form. Fails when a string
+        /// (here or in a nested table) is not valid UTF-8, naming its field
+        /// path: the verifier checks strings by range only, and UTF-8 is
+        /// checked once, here (accessors read such a string as `None`).
+        pub fn unpack(
+            self,
+        ) -> ::core::result::Result<
+            WampId,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            self.unpack_at(&::wamp_idl_runtime::__private::validate::FieldPath::Root)
+        }
+        /// [`Self::unpack`] for a table at `path` inside another one.
+        #[doc(hidden)]
+        pub fn unpack_at(
+            self,
+            path: &::wamp_idl_runtime::__private::validate::FieldPath<'_>,
+        ) -> ::core::result::Result<
+            WampId,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            let _ = path;
+            ::core::result::Result::Ok(WampId { value: self.value() })
         }
         /// Copies the table into its owned form (same as [`Self::unpack`]).
-        pub fn to_owned(self) -> WampId {
+        pub fn to_owned(
+            self,
+        ) -> ::core::result::Result<
+            WampId,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
             self.unpack()
         }
     }
@@ -4386,7 +4730,9 @@ pub mod wamp {
             ::wamp_idl_runtime::__private::flatbuffers::InvalidFlatbuffer,
         > {
             let tv = v.visit_table(pos)?;
-            let tv = tv.visit_field::<u64>("value", 4, false)?;
+            let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                u64,
+            >(tv, "value", 4, false)?;
             tv.finish();
             ::core::result::Result::Ok(())
         }
@@ -4501,7 +4847,7 @@ pub mod wamp {
             Self,
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
-            WampIdsRef::from_flatbuffer(buf).map(WampIdsRef::unpack)
+            WampIdsRef::from_flatbuffer(buf).and_then(WampIdsRef::unpack)
         }
         /// Verifies `buf` with explicit limits (depth, tables, size) and decodes it.
         pub fn from_flatbuffer_with_options(
@@ -4512,7 +4858,7 @@ pub mod wamp {
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
             WampIdsRef::from_flatbuffer_with_options(buf, options)
-                .map(WampIdsRef::unpack)
+                .and_then(WampIdsRef::unpack)
         }
         /// Encodes the value as a finished buffer with this type as root.
         pub fn to_flatbuffer(&self) -> ::std::vec::Vec<u8> {
@@ -4546,6 +4892,8 @@ pub mod wamp {
         }
     }
     /// A zero-copy reader of the table [`WampIds`] in a verified buffer.
+    ///
+    /// String accessors never hand out invalid UTF-8: a string that is not valid UTF-8 reads as `None` (as does an element of a vector of strings), and [`Self::unpack`] fails on it, naming its field path.
     #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
     #[allow(non_camel_case_types)]
     pub struct WampIdsRef<'a> {
@@ -4601,16 +4949,41 @@ pub mod wamp {
         pub fn as_table(&self) -> ::wamp_idl_runtime::__private::reader::Table<'a> {
             self.table
         }
-        /// Copies the table into its owned form.
-        pub fn unpack(self) -> WampIds {
-            WampIds {
+        /// Copies the table into its owned form. Fails when a string
+        /// (here or in a nested table) is not valid UTF-8, naming its field
+        /// path: the verifier checks strings by range only, and UTF-8 is
+        /// checked once, here (accessors read such a string as `None`).
+        pub fn unpack(
+            self,
+        ) -> ::core::result::Result<
+            WampIds,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            self.unpack_at(&::wamp_idl_runtime::__private::validate::FieldPath::Root)
+        }
+        /// [`Self::unpack`] for a table at `path` inside another one.
+        #[doc(hidden)]
+        pub fn unpack_at(
+            self,
+            path: &::wamp_idl_runtime::__private::validate::FieldPath<'_>,
+        ) -> ::core::result::Result<
+            WampIds,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            let _ = path;
+            ::core::result::Result::Ok(WampIds {
                 value: self
                     .value()
                     .map(|value| ::core::iter::Iterator::collect(value.iter())),
-            }
+            })
         }
         /// Copies the table into its owned form (same as [`Self::unpack`]).
-        pub fn to_owned(self) -> WampIds {
+        pub fn to_owned(
+            self,
+        ) -> ::core::result::Result<
+            WampIds,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
             self.unpack()
         }
     }
@@ -4623,12 +4996,11 @@ pub mod wamp {
             ::wamp_idl_runtime::__private::flatbuffers::InvalidFlatbuffer,
         > {
             let tv = v.visit_table(pos)?;
-            let tv = tv
-                .visit_field::<
-                    ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
-                        ::wamp_idl_runtime::__private::flatbuffers::Vector<'_, u64>,
-                    >,
-                >("value", 4, false)?;
+            let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
+                    ::wamp_idl_runtime::__private::flatbuffers::Vector<'_, u64>,
+                >,
+            >(tv, "value", 4, false)?;
             tv.finish();
             ::core::result::Result::Ok(())
         }
@@ -4751,7 +5123,7 @@ pub mod wamp {
             Self,
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
-            WampUriRef::from_flatbuffer(buf).map(WampUriRef::unpack)
+            WampUriRef::from_flatbuffer(buf).and_then(WampUriRef::unpack)
         }
         /// Verifies `buf` with explicit limits (depth, tables, size) and decodes it.
         pub fn from_flatbuffer_with_options(
@@ -4762,7 +5134,7 @@ pub mod wamp {
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
             WampUriRef::from_flatbuffer_with_options(buf, options)
-                .map(WampUriRef::unpack)
+                .and_then(WampUriRef::unpack)
         }
         /// Encodes the value as a finished buffer with this type as root.
         pub fn to_flatbuffer(&self) -> ::std::vec::Vec<u8> {
@@ -4796,6 +5168,8 @@ pub mod wamp {
         }
     }
     /// A zero-copy reader of the table [`WampUri`] in a verified buffer.
+    ///
+    /// String accessors never hand out invalid UTF-8: a string that is not valid UTF-8 reads as `None` (as does an element of a vector of strings), and [`Self::unpack`] fails on it, naming its field path.
     #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
     #[allow(non_camel_case_types)]
     pub struct WampUriRef<'a> {
@@ -4847,14 +5221,43 @@ pub mod wamp {
         pub fn as_table(&self) -> ::wamp_idl_runtime::__private::reader::Table<'a> {
             self.table
         }
-        /// Copies the table into its owned form.
-        pub fn unpack(self) -> WampUri {
-            WampUri {
-                value: self.value().map(::std::borrow::ToOwned::to_owned),
-            }
+        /// Copies the table into its owned form. Fails when a string
+        /// (here or in a nested table) is not valid UTF-8, naming its field
+        /// path: the verifier checks strings by range only, and UTF-8 is
+        /// checked once, here (accessors read such a string as `None`).
+        pub fn unpack(
+            self,
+        ) -> ::core::result::Result<
+            WampUri,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            self.unpack_at(&::wamp_idl_runtime::__private::validate::FieldPath::Root)
+        }
+        /// [`Self::unpack`] for a table at `path` inside another one.
+        #[doc(hidden)]
+        pub fn unpack_at(
+            self,
+            path: &::wamp_idl_runtime::__private::validate::FieldPath<'_>,
+        ) -> ::core::result::Result<
+            WampUri,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            let _ = path;
+            ::core::result::Result::Ok(WampUri {
+                value: ::wamp_idl_runtime::__private::unpack::string(
+                    &self.table,
+                    4,
+                    &path.field("value"),
+                )?,
+            })
         }
         /// Copies the table into its owned form (same as [`Self::unpack`]).
-        pub fn to_owned(self) -> WampUri {
+        pub fn to_owned(
+            self,
+        ) -> ::core::result::Result<
+            WampUri,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
             self.unpack()
         }
     }
@@ -4867,10 +5270,11 @@ pub mod wamp {
             ::wamp_idl_runtime::__private::flatbuffers::InvalidFlatbuffer,
         > {
             let tv = v.visit_table(pos)?;
-            let tv = tv
-                .visit_field::<
-                    ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<&str>,
-                >("value", 4, false)?;
+            let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
+                    ::wamp_idl_runtime::__private::verify::StringRange,
+                >,
+            >(tv, "value", 4, false)?;
             tv.finish();
             ::core::result::Result::Ok(())
         }
@@ -4994,7 +5398,7 @@ pub mod wamp {
             Self,
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
-            WampUrisRef::from_flatbuffer(buf).map(WampUrisRef::unpack)
+            WampUrisRef::from_flatbuffer(buf).and_then(WampUrisRef::unpack)
         }
         /// Verifies `buf` with explicit limits (depth, tables, size) and decodes it.
         pub fn from_flatbuffer_with_options(
@@ -5005,7 +5409,7 @@ pub mod wamp {
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
             WampUrisRef::from_flatbuffer_with_options(buf, options)
-                .map(WampUrisRef::unpack)
+                .and_then(WampUrisRef::unpack)
         }
         /// Encodes the value as a finished buffer with this type as root.
         pub fn to_flatbuffer(&self) -> ::std::vec::Vec<u8> {
@@ -5039,6 +5443,8 @@ pub mod wamp {
         }
     }
     /// A zero-copy reader of the table [`WampUris`] in a verified buffer.
+    ///
+    /// String accessors never hand out invalid UTF-8: a string that is not valid UTF-8 reads as `None` (as does an element of a vector of strings), and [`Self::unpack`] fails on it, naming its field path.
     #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
     #[allow(non_camel_case_types)]
     pub struct WampUrisRef<'a> {
@@ -5094,21 +5500,51 @@ pub mod wamp {
         pub fn as_table(&self) -> ::wamp_idl_runtime::__private::reader::Table<'a> {
             self.table
         }
-        /// Copies the table into its owned form.
-        pub fn unpack(self) -> WampUris {
-            WampUris {
-                value: self
-                    .value()
-                    .map(|value| ::core::iter::Iterator::collect(
-                        ::core::iter::Iterator::map(
-                            value.iter(),
-                            ::std::borrow::ToOwned::to_owned,
+        /// Copies the table into its owned form. Fails when a string
+        /// (here or in a nested table) is not valid UTF-8, naming its field
+        /// path: the verifier checks strings by range only, and UTF-8 is
+        /// checked once, here (accessors read such a string as `None`).
+        pub fn unpack(
+            self,
+        ) -> ::core::result::Result<
+            WampUris,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            self.unpack_at(&::wamp_idl_runtime::__private::validate::FieldPath::Root)
+        }
+        /// [`Self::unpack`] for a table at `path` inside another one.
+        #[doc(hidden)]
+        pub fn unpack_at(
+            self,
+            path: &::wamp_idl_runtime::__private::validate::FieldPath<'_>,
+        ) -> ::core::result::Result<
+            WampUris,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            let _ = path;
+            ::core::result::Result::Ok(WampUris {
+                value: ::core::option::Option::transpose(
+                    ::core::option::Option::map(
+                        self
+                            .table
+                            .vector::<
+                                ::wamp_idl_runtime::__private::reader::StrBytes<'a>,
+                            >(4),
+                        |value| ::wamp_idl_runtime::__private::unpack::strings(
+                            value,
+                            &path.field("value"),
                         ),
-                    )),
-            }
+                    ),
+                )?,
+            })
         }
         /// Copies the table into its owned form (same as [`Self::unpack`]).
-        pub fn to_owned(self) -> WampUris {
+        pub fn to_owned(
+            self,
+        ) -> ::core::result::Result<
+            WampUris,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
             self.unpack()
         }
     }
@@ -5121,17 +5557,19 @@ pub mod wamp {
             ::wamp_idl_runtime::__private::flatbuffers::InvalidFlatbuffer,
         > {
             let tv = v.visit_table(pos)?;
-            let tv = tv
-                .visit_field::<
-                    ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
-                        ::wamp_idl_runtime::__private::flatbuffers::Vector<
-                            '_,
-                            ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
-                                &str,
-                            >,
+            let tv = ::wamp_idl_runtime::__private::verify::visit_leaf_with::<
+                ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
+                    ::wamp_idl_runtime::__private::verify::StringVector,
+                >,
+                ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
+                    ::wamp_idl_runtime::__private::flatbuffers::Vector<
+                        '_,
+                        ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
+                            ::wamp_idl_runtime::__private::verify::StringRange,
                         >,
                     >,
-                >("value", 4, false)?;
+                >,
+            >(tv, "value", 4, false)?;
             tv.finish();
             ::core::result::Result::Ok(())
         }
@@ -5260,7 +5698,7 @@ pub mod wamp {
             Self,
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
-            WampNameRef::from_flatbuffer(buf).map(WampNameRef::unpack)
+            WampNameRef::from_flatbuffer(buf).and_then(WampNameRef::unpack)
         }
         /// Verifies `buf` with explicit limits (depth, tables, size) and decodes it.
         pub fn from_flatbuffer_with_options(
@@ -5271,7 +5709,7 @@ pub mod wamp {
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
             WampNameRef::from_flatbuffer_with_options(buf, options)
-                .map(WampNameRef::unpack)
+                .and_then(WampNameRef::unpack)
         }
         /// Encodes the value as a finished buffer with this type as root.
         pub fn to_flatbuffer(&self) -> ::std::vec::Vec<u8> {
@@ -5305,6 +5743,8 @@ pub mod wamp {
         }
     }
     /// A zero-copy reader of the table [`WampName`] in a verified buffer.
+    ///
+    /// String accessors never hand out invalid UTF-8: a string that is not valid UTF-8 reads as `None` (as does an element of a vector of strings), and [`Self::unpack`] fails on it, naming its field path.
     #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
     #[allow(non_camel_case_types)]
     pub struct WampNameRef<'a> {
@@ -5356,14 +5796,43 @@ pub mod wamp {
         pub fn as_table(&self) -> ::wamp_idl_runtime::__private::reader::Table<'a> {
             self.table
         }
-        /// Copies the table into its owned form.
-        pub fn unpack(self) -> WampName {
-            WampName {
-                value: self.value().map(::std::borrow::ToOwned::to_owned),
-            }
+        /// Copies the table into its owned form. Fails when a string
+        /// (here or in a nested table) is not valid UTF-8, naming its field
+        /// path: the verifier checks strings by range only, and UTF-8 is
+        /// checked once, here (accessors read such a string as `None`).
+        pub fn unpack(
+            self,
+        ) -> ::core::result::Result<
+            WampName,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            self.unpack_at(&::wamp_idl_runtime::__private::validate::FieldPath::Root)
+        }
+        /// [`Self::unpack`] for a table at `path` inside another one.
+        #[doc(hidden)]
+        pub fn unpack_at(
+            self,
+            path: &::wamp_idl_runtime::__private::validate::FieldPath<'_>,
+        ) -> ::core::result::Result<
+            WampName,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            let _ = path;
+            ::core::result::Result::Ok(WampName {
+                value: ::wamp_idl_runtime::__private::unpack::string(
+                    &self.table,
+                    4,
+                    &path.field("value"),
+                )?,
+            })
         }
         /// Copies the table into its owned form (same as [`Self::unpack`]).
-        pub fn to_owned(self) -> WampName {
+        pub fn to_owned(
+            self,
+        ) -> ::core::result::Result<
+            WampName,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
             self.unpack()
         }
     }
@@ -5376,10 +5845,11 @@ pub mod wamp {
             ::wamp_idl_runtime::__private::flatbuffers::InvalidFlatbuffer,
         > {
             let tv = v.visit_table(pos)?;
-            let tv = tv
-                .visit_field::<
-                    ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<&str>,
-                >("value", 4, false)?;
+            let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
+                    ::wamp_idl_runtime::__private::verify::StringRange,
+                >,
+            >(tv, "value", 4, false)?;
             tv.finish();
             ::core::result::Result::Ok(())
         }
@@ -5503,7 +5973,7 @@ pub mod wamp {
             Self,
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
-            WampNamesRef::from_flatbuffer(buf).map(WampNamesRef::unpack)
+            WampNamesRef::from_flatbuffer(buf).and_then(WampNamesRef::unpack)
         }
         /// Verifies `buf` with explicit limits (depth, tables, size) and decodes it.
         pub fn from_flatbuffer_with_options(
@@ -5514,7 +5984,7 @@ pub mod wamp {
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
             WampNamesRef::from_flatbuffer_with_options(buf, options)
-                .map(WampNamesRef::unpack)
+                .and_then(WampNamesRef::unpack)
         }
         /// Encodes the value as a finished buffer with this type as root.
         pub fn to_flatbuffer(&self) -> ::std::vec::Vec<u8> {
@@ -5548,6 +6018,8 @@ pub mod wamp {
         }
     }
     /// A zero-copy reader of the table [`WampNames`] in a verified buffer.
+    ///
+    /// String accessors never hand out invalid UTF-8: a string that is not valid UTF-8 reads as `None` (as does an element of a vector of strings), and [`Self::unpack`] fails on it, naming its field path.
     #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
     #[allow(non_camel_case_types)]
     pub struct WampNamesRef<'a> {
@@ -5603,21 +6075,51 @@ pub mod wamp {
         pub fn as_table(&self) -> ::wamp_idl_runtime::__private::reader::Table<'a> {
             self.table
         }
-        /// Copies the table into its owned form.
-        pub fn unpack(self) -> WampNames {
-            WampNames {
-                value: self
-                    .value()
-                    .map(|value| ::core::iter::Iterator::collect(
-                        ::core::iter::Iterator::map(
-                            value.iter(),
-                            ::std::borrow::ToOwned::to_owned,
+        /// Copies the table into its owned form. Fails when a string
+        /// (here or in a nested table) is not valid UTF-8, naming its field
+        /// path: the verifier checks strings by range only, and UTF-8 is
+        /// checked once, here (accessors read such a string as `None`).
+        pub fn unpack(
+            self,
+        ) -> ::core::result::Result<
+            WampNames,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            self.unpack_at(&::wamp_idl_runtime::__private::validate::FieldPath::Root)
+        }
+        /// [`Self::unpack`] for a table at `path` inside another one.
+        #[doc(hidden)]
+        pub fn unpack_at(
+            self,
+            path: &::wamp_idl_runtime::__private::validate::FieldPath<'_>,
+        ) -> ::core::result::Result<
+            WampNames,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            let _ = path;
+            ::core::result::Result::Ok(WampNames {
+                value: ::core::option::Option::transpose(
+                    ::core::option::Option::map(
+                        self
+                            .table
+                            .vector::<
+                                ::wamp_idl_runtime::__private::reader::StrBytes<'a>,
+                            >(4),
+                        |value| ::wamp_idl_runtime::__private::unpack::strings(
+                            value,
+                            &path.field("value"),
                         ),
-                    )),
-            }
+                    ),
+                )?,
+            })
         }
         /// Copies the table into its owned form (same as [`Self::unpack`]).
-        pub fn to_owned(self) -> WampNames {
+        pub fn to_owned(
+            self,
+        ) -> ::core::result::Result<
+            WampNames,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
             self.unpack()
         }
     }
@@ -5630,17 +6132,19 @@ pub mod wamp {
             ::wamp_idl_runtime::__private::flatbuffers::InvalidFlatbuffer,
         > {
             let tv = v.visit_table(pos)?;
-            let tv = tv
-                .visit_field::<
-                    ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
-                        ::wamp_idl_runtime::__private::flatbuffers::Vector<
-                            '_,
-                            ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
-                                &str,
-                            >,
+            let tv = ::wamp_idl_runtime::__private::verify::visit_leaf_with::<
+                ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
+                    ::wamp_idl_runtime::__private::verify::StringVector,
+                >,
+                ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
+                    ::wamp_idl_runtime::__private::flatbuffers::Vector<
+                        '_,
+                        ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
+                            ::wamp_idl_runtime::__private::verify::StringRange,
                         >,
                     >,
-                >("value", 4, false)?;
+                >,
+            >(tv, "value", 4, false)?;
             tv.finish();
             ::core::result::Result::Ok(())
         }
@@ -5769,7 +6273,7 @@ pub mod wamp {
             Self,
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
-            OidRef::from_flatbuffer(buf).map(OidRef::unpack)
+            OidRef::from_flatbuffer(buf).and_then(OidRef::unpack)
         }
         /// Verifies `buf` with explicit limits (depth, tables, size) and decodes it.
         pub fn from_flatbuffer_with_options(
@@ -5779,7 +6283,7 @@ pub mod wamp {
             Self,
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
-            OidRef::from_flatbuffer_with_options(buf, options).map(OidRef::unpack)
+            OidRef::from_flatbuffer_with_options(buf, options).and_then(OidRef::unpack)
         }
         /// Encodes the value as a finished buffer with this type as root.
         pub fn to_flatbuffer(&self) -> ::std::vec::Vec<u8> {
@@ -5811,6 +6315,8 @@ pub mod wamp {
         }
     }
     /// A zero-copy reader of the table [`Oid`] in a verified buffer.
+    ///
+    /// String accessors never hand out invalid UTF-8: a string that is not valid UTF-8 reads as `None` (as does an element of a vector of strings), and [`Self::unpack`] fails on it, naming its field path.
     #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
     #[allow(non_camel_case_types)]
     pub struct OidRef<'a> {
@@ -5864,12 +6370,37 @@ pub mod wamp {
         pub fn as_table(&self) -> ::wamp_idl_runtime::__private::reader::Table<'a> {
             self.table
         }
-        /// Copies the table into its owned form.
-        pub fn unpack(self) -> Oid {
-            Oid { value: self.value() }
+        /// Copies the table into its owned form. Fails when a string
+        /// (here or in a nested table) is not valid UTF-8, naming its field
+        /// path: the verifier checks strings by range only, and UTF-8 is
+        /// checked once, here (accessors read such a string as `None`).
+        pub fn unpack(
+            self,
+        ) -> ::core::result::Result<
+            Oid,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            self.unpack_at(&::wamp_idl_runtime::__private::validate::FieldPath::Root)
+        }
+        /// [`Self::unpack`] for a table at `path` inside another one.
+        #[doc(hidden)]
+        pub fn unpack_at(
+            self,
+            path: &::wamp_idl_runtime::__private::validate::FieldPath<'_>,
+        ) -> ::core::result::Result<
+            Oid,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            let _ = path;
+            ::core::result::Result::Ok(Oid { value: self.value() })
         }
         /// Copies the table into its owned form (same as [`Self::unpack`]).
-        pub fn to_owned(self) -> Oid {
+        pub fn to_owned(
+            self,
+        ) -> ::core::result::Result<
+            Oid,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
             self.unpack()
         }
     }
@@ -6008,7 +6539,7 @@ pub mod wamp {
             Self,
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
-            OidsRef::from_flatbuffer(buf).map(OidsRef::unpack)
+            OidsRef::from_flatbuffer(buf).and_then(OidsRef::unpack)
         }
         /// Verifies `buf` with explicit limits (depth, tables, size) and decodes it.
         pub fn from_flatbuffer_with_options(
@@ -6018,7 +6549,7 @@ pub mod wamp {
             Self,
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
-            OidsRef::from_flatbuffer_with_options(buf, options).map(OidsRef::unpack)
+            OidsRef::from_flatbuffer_with_options(buf, options).and_then(OidsRef::unpack)
         }
         /// Encodes the value as a finished buffer with this type as root.
         pub fn to_flatbuffer(&self) -> ::std::vec::Vec<u8> {
@@ -6065,6 +6596,8 @@ pub mod wamp {
         }
     }
     /// A zero-copy reader of the table [`Oids`] in a verified buffer.
+    ///
+    /// String accessors never hand out invalid UTF-8: a string that is not valid UTF-8 reads as `None` (as does an element of a vector of strings), and [`Self::unpack`] fails on it, naming its field path.
     #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
     #[allow(non_camel_case_types)]
     pub struct OidsRef<'a> {
@@ -6120,16 +6653,41 @@ pub mod wamp {
         pub fn as_table(&self) -> ::wamp_idl_runtime::__private::reader::Table<'a> {
             self.table
         }
-        /// Copies the table into its owned form.
-        pub fn unpack(self) -> Oids {
-            Oids {
+        /// Copies the table into its owned form. Fails when a string
+        /// (here or in a nested table) is not valid UTF-8, naming its field
+        /// path: the verifier checks strings by range only, and UTF-8 is
+        /// checked once, here (accessors read such a string as `None`).
+        pub fn unpack(
+            self,
+        ) -> ::core::result::Result<
+            Oids,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            self.unpack_at(&::wamp_idl_runtime::__private::validate::FieldPath::Root)
+        }
+        /// [`Self::unpack`] for a table at `path` inside another one.
+        #[doc(hidden)]
+        pub fn unpack_at(
+            self,
+            path: &::wamp_idl_runtime::__private::validate::FieldPath<'_>,
+        ) -> ::core::result::Result<
+            Oids,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            let _ = path;
+            ::core::result::Result::Ok(Oids {
                 value: self
                     .value()
                     .map(|value| ::core::iter::Iterator::collect(value.iter())),
-            }
+            })
         }
         /// Copies the table into its owned form (same as [`Self::unpack`]).
-        pub fn to_owned(self) -> Oids {
+        pub fn to_owned(
+            self,
+        ) -> ::core::result::Result<
+            Oids,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
             self.unpack()
         }
     }
@@ -6270,7 +6828,7 @@ pub mod wamp {
             Self,
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
-            EthAddressRef::from_flatbuffer(buf).map(EthAddressRef::unpack)
+            EthAddressRef::from_flatbuffer(buf).and_then(EthAddressRef::unpack)
         }
         /// Verifies `buf` with explicit limits (depth, tables, size) and decodes it.
         pub fn from_flatbuffer_with_options(
@@ -6281,7 +6839,7 @@ pub mod wamp {
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
             EthAddressRef::from_flatbuffer_with_options(buf, options)
-                .map(EthAddressRef::unpack)
+                .and_then(EthAddressRef::unpack)
         }
         /// Encodes the value as a finished buffer with this type as root.
         pub fn to_flatbuffer(&self) -> ::std::vec::Vec<u8> {
@@ -6313,6 +6871,8 @@ pub mod wamp {
         }
     }
     /// A zero-copy reader of the table [`EthAddress`] in a verified buffer.
+    ///
+    /// String accessors never hand out invalid UTF-8: a string that is not valid UTF-8 reads as `None` (as does an element of a vector of strings), and [`Self::unpack`] fails on it, naming its field path.
     #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
     #[allow(non_camel_case_types)]
     pub struct EthAddressRef<'a> {
@@ -6366,12 +6926,37 @@ pub mod wamp {
         pub fn as_table(&self) -> ::wamp_idl_runtime::__private::reader::Table<'a> {
             self.table
         }
-        /// Copies the table into its owned form.
-        pub fn unpack(self) -> EthAddress {
-            EthAddress { value: self.value() }
+        /// Copies the table into its owned form. Fails when a string
+        /// (here or in a nested table) is not valid UTF-8, naming its field
+        /// path: the verifier checks strings by range only, and UTF-8 is
+        /// checked once, here (accessors read such a string as `None`).
+        pub fn unpack(
+            self,
+        ) -> ::core::result::Result<
+            EthAddress,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            self.unpack_at(&::wamp_idl_runtime::__private::validate::FieldPath::Root)
+        }
+        /// [`Self::unpack`] for a table at `path` inside another one.
+        #[doc(hidden)]
+        pub fn unpack_at(
+            self,
+            path: &::wamp_idl_runtime::__private::validate::FieldPath<'_>,
+        ) -> ::core::result::Result<
+            EthAddress,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            let _ = path;
+            ::core::result::Result::Ok(EthAddress { value: self.value() })
         }
         /// Copies the table into its owned form (same as [`Self::unpack`]).
-        pub fn to_owned(self) -> EthAddress {
+        pub fn to_owned(
+            self,
+        ) -> ::core::result::Result<
+            EthAddress,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
             self.unpack()
         }
     }
@@ -6510,7 +7095,7 @@ pub mod wamp {
             Self,
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
-            EthAddressesRef::from_flatbuffer(buf).map(EthAddressesRef::unpack)
+            EthAddressesRef::from_flatbuffer(buf).and_then(EthAddressesRef::unpack)
         }
         /// Verifies `buf` with explicit limits (depth, tables, size) and decodes it.
         pub fn from_flatbuffer_with_options(
@@ -6521,7 +7106,7 @@ pub mod wamp {
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
             EthAddressesRef::from_flatbuffer_with_options(buf, options)
-                .map(EthAddressesRef::unpack)
+                .and_then(EthAddressesRef::unpack)
         }
         /// Encodes the value as a finished buffer with this type as root.
         pub fn to_flatbuffer(&self) -> ::std::vec::Vec<u8> {
@@ -6568,6 +7153,8 @@ pub mod wamp {
         }
     }
     /// A zero-copy reader of the table [`EthAddresses`] in a verified buffer.
+    ///
+    /// String accessors never hand out invalid UTF-8: a string that is not valid UTF-8 reads as `None` (as does an element of a vector of strings), and [`Self::unpack`] fails on it, naming its field path.
     #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
     #[allow(non_camel_case_types)]
     pub struct EthAddressesRef<'a> {
@@ -6623,16 +7210,41 @@ pub mod wamp {
         pub fn as_table(&self) -> ::wamp_idl_runtime::__private::reader::Table<'a> {
             self.table
         }
-        /// Copies the table into its owned form.
-        pub fn unpack(self) -> EthAddresses {
-            EthAddresses {
+        /// Copies the table into its owned form. Fails when a string
+        /// (here or in a nested table) is not valid UTF-8, naming its field
+        /// path: the verifier checks strings by range only, and UTF-8 is
+        /// checked once, here (accessors read such a string as `None`).
+        pub fn unpack(
+            self,
+        ) -> ::core::result::Result<
+            EthAddresses,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            self.unpack_at(&::wamp_idl_runtime::__private::validate::FieldPath::Root)
+        }
+        /// [`Self::unpack`] for a table at `path` inside another one.
+        #[doc(hidden)]
+        pub fn unpack_at(
+            self,
+            path: &::wamp_idl_runtime::__private::validate::FieldPath<'_>,
+        ) -> ::core::result::Result<
+            EthAddresses,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            let _ = path;
+            ::core::result::Result::Ok(EthAddresses {
                 value: self
                     .value()
                     .map(|value| ::core::iter::Iterator::collect(value.iter())),
-            }
+            })
         }
         /// Copies the table into its owned form (same as [`Self::unpack`]).
-        pub fn to_owned(self) -> EthAddresses {
+        pub fn to_owned(
+            self,
+        ) -> ::core::result::Result<
+            EthAddresses,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
             self.unpack()
         }
     }
@@ -6773,7 +7385,7 @@ pub mod wamp {
             Self,
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
-            UintRef::from_flatbuffer(buf).map(UintRef::unpack)
+            UintRef::from_flatbuffer(buf).and_then(UintRef::unpack)
         }
         /// Verifies `buf` with explicit limits (depth, tables, size) and decodes it.
         pub fn from_flatbuffer_with_options(
@@ -6783,7 +7395,7 @@ pub mod wamp {
             Self,
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
-            UintRef::from_flatbuffer_with_options(buf, options).map(UintRef::unpack)
+            UintRef::from_flatbuffer_with_options(buf, options).and_then(UintRef::unpack)
         }
         /// Encodes the value as a finished buffer with this type as root.
         pub fn to_flatbuffer(&self) -> ::std::vec::Vec<u8> {
@@ -6808,6 +7420,8 @@ pub mod wamp {
         }
     }
     /// A zero-copy reader of the table [`Uint`] in a verified buffer.
+    ///
+    /// String accessors never hand out invalid UTF-8: a string that is not valid UTF-8 reads as `None` (as does an element of a vector of strings), and [`Self::unpack`] fails on it, naming its field path.
     #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
     #[allow(non_camel_case_types)]
     pub struct UintRef<'a> {
@@ -6859,12 +7473,37 @@ pub mod wamp {
         pub fn as_table(&self) -> ::wamp_idl_runtime::__private::reader::Table<'a> {
             self.table
         }
-        /// Copies the table into its owned form.
-        pub fn unpack(self) -> Uint {
-            Uint { value: self.value() }
+        /// Copies the table into its owned form. Fails when a string
+        /// (here or in a nested table) is not valid UTF-8, naming its field
+        /// path: the verifier checks strings by range only, and UTF-8 is
+        /// checked once, here (accessors read such a string as `None`).
+        pub fn unpack(
+            self,
+        ) -> ::core::result::Result<
+            Uint,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            self.unpack_at(&::wamp_idl_runtime::__private::validate::FieldPath::Root)
+        }
+        /// [`Self::unpack`] for a table at `path` inside another one.
+        #[doc(hidden)]
+        pub fn unpack_at(
+            self,
+            path: &::wamp_idl_runtime::__private::validate::FieldPath<'_>,
+        ) -> ::core::result::Result<
+            Uint,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            let _ = path;
+            ::core::result::Result::Ok(Uint { value: self.value() })
         }
         /// Copies the table into its owned form (same as [`Self::unpack`]).
-        pub fn to_owned(self) -> Uint {
+        pub fn to_owned(
+            self,
+        ) -> ::core::result::Result<
+            Uint,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
             self.unpack()
         }
     }
@@ -6877,7 +7516,9 @@ pub mod wamp {
             ::wamp_idl_runtime::__private::flatbuffers::InvalidFlatbuffer,
         > {
             let tv = v.visit_table(pos)?;
-            let tv = tv.visit_field::<u64>("value", 4, false)?;
+            let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                u64,
+            >(tv, "value", 4, false)?;
             tv.finish();
             ::core::result::Result::Ok(())
         }
@@ -6986,7 +7627,7 @@ pub mod wamp {
             Self,
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
-            UintsRef::from_flatbuffer(buf).map(UintsRef::unpack)
+            UintsRef::from_flatbuffer(buf).and_then(UintsRef::unpack)
         }
         /// Verifies `buf` with explicit limits (depth, tables, size) and decodes it.
         pub fn from_flatbuffer_with_options(
@@ -6996,7 +7637,8 @@ pub mod wamp {
             Self,
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
-            UintsRef::from_flatbuffer_with_options(buf, options).map(UintsRef::unpack)
+            UintsRef::from_flatbuffer_with_options(buf, options)
+                .and_then(UintsRef::unpack)
         }
         /// Encodes the value as a finished buffer with this type as root.
         pub fn to_flatbuffer(&self) -> ::std::vec::Vec<u8> {
@@ -7030,6 +7672,8 @@ pub mod wamp {
         }
     }
     /// A zero-copy reader of the table [`Uints`] in a verified buffer.
+    ///
+    /// String accessors never hand out invalid UTF-8: a string that is not valid UTF-8 reads as `None` (as does an element of a vector of strings), and [`Self::unpack`] fails on it, naming its field path.
     #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
     #[allow(non_camel_case_types)]
     pub struct UintsRef<'a> {
@@ -7085,16 +7729,41 @@ pub mod wamp {
         pub fn as_table(&self) -> ::wamp_idl_runtime::__private::reader::Table<'a> {
             self.table
         }
-        /// Copies the table into its owned form.
-        pub fn unpack(self) -> Uints {
-            Uints {
+        /// Copies the table into its owned form. Fails when a string
+        /// (here or in a nested table) is not valid UTF-8, naming its field
+        /// path: the verifier checks strings by range only, and UTF-8 is
+        /// checked once, here (accessors read such a string as `None`).
+        pub fn unpack(
+            self,
+        ) -> ::core::result::Result<
+            Uints,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            self.unpack_at(&::wamp_idl_runtime::__private::validate::FieldPath::Root)
+        }
+        /// [`Self::unpack`] for a table at `path` inside another one.
+        #[doc(hidden)]
+        pub fn unpack_at(
+            self,
+            path: &::wamp_idl_runtime::__private::validate::FieldPath<'_>,
+        ) -> ::core::result::Result<
+            Uints,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            let _ = path;
+            ::core::result::Result::Ok(Uints {
                 value: self
                     .value()
                     .map(|value| ::core::iter::Iterator::collect(value.iter())),
-            }
+            })
         }
         /// Copies the table into its owned form (same as [`Self::unpack`]).
-        pub fn to_owned(self) -> Uints {
+        pub fn to_owned(
+            self,
+        ) -> ::core::result::Result<
+            Uints,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
             self.unpack()
         }
     }
@@ -7107,12 +7776,11 @@ pub mod wamp {
             ::wamp_idl_runtime::__private::flatbuffers::InvalidFlatbuffer,
         > {
             let tv = v.visit_table(pos)?;
-            let tv = tv
-                .visit_field::<
-                    ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
-                        ::wamp_idl_runtime::__private::flatbuffers::Vector<'_, u64>,
-                    >,
-                >("value", 4, false)?;
+            let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
+                    ::wamp_idl_runtime::__private::flatbuffers::Vector<'_, u64>,
+                >,
+            >(tv, "value", 4, false)?;
             tv.finish();
             ::core::result::Result::Ok(())
         }

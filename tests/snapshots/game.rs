@@ -562,6 +562,9 @@ pub mod test {
             }
         }
         impl Equipment {
+            /// The names of the members (as `type_name` returns them), in tag order.
+            #[doc(hidden)]
+            pub const __MEMBERS: &'static [&'static str] = &["Weapon", "Result", "Note"];
             /// The member's name, as flatc's JSON writes it in `<field>_type`.
             pub fn type_name(&self) -> &'static str {
                 match *self {
@@ -637,6 +640,52 @@ pub mod test {
                 }
             }
         }
+        impl ::wamp_idl_runtime::__private::payload_union::UnionMembers for Equipment {
+            fn deserialize_member<
+                'de,
+                D: ::wamp_idl_runtime::__private::serde::Deserializer<'de>,
+            >(
+                type_name: &str,
+                deserializer: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                let _ = &deserializer;
+                match type_name {
+                    "Weapon" => {
+                        <::std::boxed::Box<
+                            super::super::test::game::Weapon,
+                        > as ::wamp_idl_runtime::__private::serde::Deserialize>::deserialize(
+                                deserializer,
+                            )
+                            .map(Self::Weapon)
+                    }
+                    "Result" => {
+                        <::std::boxed::Box<
+                            super::super::test::game::Result,
+                        > as ::wamp_idl_runtime::__private::serde::Deserialize>::deserialize(
+                                deserializer,
+                            )
+                            .map(Self::Result)
+                    }
+                    "Note" => {
+                        <::std::boxed::Box<
+                            super::super::test::game::Note,
+                        > as ::wamp_idl_runtime::__private::serde::Deserialize>::deserialize(
+                                deserializer,
+                            )
+                            .map(Self::Note)
+                    }
+                    other => {
+                        ::core::result::Result::Err(
+                            <D::Error as ::wamp_idl_runtime::__private::serde::de::Error>::custom(
+                                ::std::format!(
+                                    "unknown member `{}` of union `Equipment`", other
+                                ),
+                            ),
+                        )
+                    }
+                }
+            }
+        }
         impl ::wamp_idl_runtime::__private::serde::Serialize for Equipment {
             fn serialize<S: ::wamp_idl_runtime::__private::serde::Serializer>(
                 &self,
@@ -686,31 +735,112 @@ pub mod test {
                 tag: u8,
                 voffset: u16,
             ) -> ::core::option::Option<Self> {
-                let _ = (table, voffset);
+                Self::read_offset(table.buffer(), tag, table.field_pos(voffset)?)
+            }
+            /// Reads the member with tag `tag` whose `uoffset` is at `pos` (a
+            /// table field or a vector element). A string member that is not
+            /// valid UTF-8 reads as `None`.
+            #[doc(hidden)]
+            pub fn read_offset(
+                buf: &'a [u8],
+                tag: u8,
+                pos: usize,
+            ) -> ::core::option::Option<Self> {
+                let _ = (buf, pos);
                 match tag {
                     1 => {
-                        table
-                            .table(voffset)
+                        ::wamp_idl_runtime::__private::reader::Table::follow(buf, pos)
                             .map(|t| Self::Weapon(
                                 super::super::test::game::WeaponRef::from_table(t),
                             ))
                     }
                     2 => {
-                        table
-                            .table(voffset)
+                        ::wamp_idl_runtime::__private::reader::Table::follow(buf, pos)
                             .map(|t| Self::Result(
                                 super::super::test::game::ResultRef::from_table(t),
                             ))
                     }
                     3 => {
-                        table
-                            .table(voffset)
+                        ::wamp_idl_runtime::__private::reader::Table::follow(buf, pos)
                             .map(|t| Self::Note(
                                 super::super::test::game::NoteRef::from_table(t),
                             ))
                     }
                     _ => ::core::option::Option::None,
                 }
+            }
+            /// Decodes the member with tag `tag` whose `uoffset` is at `pos`
+            /// straight to the owned form (string members UTF-8-checked here).
+            #[doc(hidden)]
+            pub fn read_owned(
+                buf: &'a [u8],
+                tag: u8,
+                pos: usize,
+                path: &::wamp_idl_runtime::__private::validate::FieldPath<'_>,
+            ) -> ::core::result::Result<
+                ::core::option::Option<Equipment>,
+                ::wamp_idl_runtime::__private::verify::DecodeError,
+            > {
+                let _ = (buf, pos, path);
+                ::core::result::Result::Ok(
+                    match tag {
+                        1 => {
+                            match ::wamp_idl_runtime::__private::reader::Table::follow(
+                                buf,
+                                pos,
+                            ) {
+                                ::core::option::Option::Some(t) => {
+                                    ::core::option::Option::Some(
+                                        Equipment::Weapon(
+                                            ::std::boxed::Box::new(
+                                                super::super::test::game::WeaponRef::from_table(t)
+                                                    .unpack_at(path)?,
+                                            ),
+                                        ),
+                                    )
+                                }
+                                ::core::option::Option::None => ::core::option::Option::None,
+                            }
+                        }
+                        2 => {
+                            match ::wamp_idl_runtime::__private::reader::Table::follow(
+                                buf,
+                                pos,
+                            ) {
+                                ::core::option::Option::Some(t) => {
+                                    ::core::option::Option::Some(
+                                        Equipment::Result(
+                                            ::std::boxed::Box::new(
+                                                super::super::test::game::ResultRef::from_table(t)
+                                                    .unpack_at(path)?,
+                                            ),
+                                        ),
+                                    )
+                                }
+                                ::core::option::Option::None => ::core::option::Option::None,
+                            }
+                        }
+                        3 => {
+                            match ::wamp_idl_runtime::__private::reader::Table::follow(
+                                buf,
+                                pos,
+                            ) {
+                                ::core::option::Option::Some(t) => {
+                                    ::core::option::Option::Some(
+                                        Equipment::Note(
+                                            ::std::boxed::Box::new(
+                                                super::super::test::game::NoteRef::from_table(t)
+                                                    .unpack_at(path)?,
+                                            ),
+                                        ),
+                                    )
+                                }
+                                ::core::option::Option::None => ::core::option::Option::None,
+                            }
+                        }
+                        _ => ::core::option::Option::None,
+                    },
+                )
             }
             /// Verifies the member with tag `tag` at `pos`; unknown tags pass (they read as absent).
             #[doc(hidden)]
@@ -751,20 +881,56 @@ pub mod test {
                     _ => ::core::result::Result::Ok(()),
                 }
             }
-            /// Copies the value into its owned form.
-            pub fn unpack(self) -> Equipment {
-                match self {
-                    Self::Weapon(value) => {
-                        Equipment::Weapon(::std::boxed::Box::new(value.unpack()))
-                    }
-                    Self::Result(value) => {
-                        Equipment::Result(::std::boxed::Box::new(value.unpack()))
-                    }
-                    Self::Note(value) => {
-                        Equipment::Note(::std::boxed::Box::new(value.unpack()))
-                    }
-                    Self::__Phantom(_, never) => match never {}
-                }
+            /// Copies the value into its owned form (fails, naming the field
+            /// path, when a string of a table member is not valid UTF-8).
+            pub fn unpack(
+                self,
+            ) -> ::core::result::Result<
+                Equipment,
+                ::wamp_idl_runtime::__private::verify::DecodeError,
+            > {
+                self.unpack_at(&::wamp_idl_runtime::__private::validate::FieldPath::Root)
+            }
+            /// [`Self::unpack`] for a value at `path`.
+            #[doc(hidden)]
+            pub fn unpack_at(
+                self,
+                path: &::wamp_idl_runtime::__private::validate::FieldPath<'_>,
+            ) -> ::core::result::Result<
+                Equipment,
+                ::wamp_idl_runtime::__private::verify::DecodeError,
+            > {
+                let _ = path;
+                ::core::result::Result::Ok(
+                    match self {
+                        Self::Weapon(value) => {
+                            Equipment::Weapon(
+                                ::std::boxed::Box::new(value.unpack_at(path)?),
+                            )
+                        }
+                        Self::Result(value) => {
+                            Equipment::Result(
+                                ::std::boxed::Box::new(value.unpack_at(path)?),
+                            )
+                        }
+                        Self::Note(value) => {
+                            Equipment::Note(
+                                ::std::boxed::Box::new(value.unpack_at(path)?),
+                            )
+                        }
+                        Self::__Phantom(_, never) => match never {}
+                    },
+                )
+            }
+        }
+        impl<'a> ::wamp_idl_runtime::__private::reader::UnionMember<'a>
+        for EquipmentRef<'a> {
+            fn read_member(
+                buf: &'a [u8],
+                tag: u8,
+                pos: usize,
+            ) -> ::core::option::Option<Self> {
+                Self::read_offset(buf, tag, pos)
             }
         }
         impl Equipment {
@@ -812,7 +978,7 @@ pub mod test {
                 Self,
                 ::wamp_idl_runtime::__private::verify::DecodeError,
             > {
-                WeaponRef::from_flatbuffer(buf).map(WeaponRef::unpack)
+                WeaponRef::from_flatbuffer(buf).and_then(WeaponRef::unpack)
             }
             /// Verifies `buf` with explicit limits (depth, tables, size) and decodes it.
             pub fn from_flatbuffer_with_options(
@@ -823,7 +989,7 @@ pub mod test {
                 ::wamp_idl_runtime::__private::verify::DecodeError,
             > {
                 WeaponRef::from_flatbuffer_with_options(buf, options)
-                    .map(WeaponRef::unpack)
+                    .and_then(WeaponRef::unpack)
             }
             /// Encodes the value as a finished buffer with this type as root.
             pub fn to_flatbuffer(&self) -> ::std::vec::Vec<u8> {
@@ -862,6 +1028,8 @@ pub mod test {
             }
         }
         /// A zero-copy reader of the table [`Weapon`] in a verified buffer.
+        ///
+        /// String accessors never hand out invalid UTF-8: a string that is not valid UTF-8 reads as `None` (as does an element of a vector of strings), and [`Self::unpack`] fails on it, naming its field path.
         #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
         #[allow(non_camel_case_types)]
         pub struct WeaponRef<'a> {
@@ -917,18 +1085,46 @@ pub mod test {
             pub fn as_table(&self) -> ::wamp_idl_runtime::__private::reader::Table<'a> {
                 self.table
             }
-            /// Copies the table into its owned form.
-            pub fn unpack(self) -> Weapon {
-                Weapon {
-                    name: self
-                        .name()
-                        .map(::std::borrow::ToOwned::to_owned)
-                        .unwrap_or_default(),
+            /// Copies the table into its owned form. Fails when a string
+            /// (here or in a nested table) is not valid UTF-8, naming its field
+            /// path: the verifier checks strings by range only, and UTF-8 is
+            /// checked once, here (accessors read such a string as `None`).
+            pub fn unpack(
+                self,
+            ) -> ::core::result::Result<
+                Weapon,
+                ::wamp_idl_runtime::__private::verify::DecodeError,
+            > {
+                self.unpack_at(&::wamp_idl_runtime::__private::validate::FieldPath::Root)
+            }
+            /// [`Self::unpack`] for a table at `path` inside another one.
+            #[doc(hidden)]
+            pub fn unpack_at(
+                self,
+                path: &::wamp_idl_runtime::__private::validate::FieldPath<'_>,
+            ) -> ::core::result::Result<
+                Weapon,
+                ::wamp_idl_runtime::__private::verify::DecodeError,
+            > {
+                let _ = path;
+                ::core::result::Result::Ok(Weapon {
+                    name: ::core::option::Option::unwrap_or_default(
+                        ::wamp_idl_runtime::__private::unpack::string(
+                            &self.table,
+                            4,
+                            &path.field("name"),
+                        )?,
+                    ),
                     damage: self.damage(),
-                }
+                })
             }
             /// Copies the table into its owned form (same as [`Self::unpack`]).
-            pub fn to_owned(self) -> Weapon {
+            pub fn to_owned(
+                self,
+            ) -> ::core::result::Result<
+                Weapon,
+                ::wamp_idl_runtime::__private::verify::DecodeError,
+            > {
                 self.unpack()
             }
             /// Finds the element whose key `name` equals `key` in a vector sorted by key (binary search).
@@ -955,11 +1151,14 @@ pub mod test {
                 ::wamp_idl_runtime::__private::flatbuffers::InvalidFlatbuffer,
             > {
                 let tv = v.visit_table(pos)?;
-                let tv = tv
-                    .visit_field::<
-                        ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<&str>,
-                    >("name", 4, true)?;
-                let tv = tv.visit_field::<i16>("damage", 6, false)?;
+                let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                    ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
+                        ::wamp_idl_runtime::__private::verify::StringRange,
+                    >,
+                >(tv, "name", 4, true)?;
+                let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                    i16,
+                >(tv, "damage", 6, false)?;
                 tv.finish();
                 ::core::result::Result::Ok(())
             }
@@ -1095,7 +1294,7 @@ pub mod test {
                 Self,
                 ::wamp_idl_runtime::__private::verify::DecodeError,
             > {
-                ResultRef::from_flatbuffer(buf).map(ResultRef::unpack)
+                ResultRef::from_flatbuffer(buf).and_then(ResultRef::unpack)
             }
             /// Verifies `buf` with explicit limits (depth, tables, size) and decodes it.
             pub fn from_flatbuffer_with_options(
@@ -1106,7 +1305,7 @@ pub mod test {
                 ::wamp_idl_runtime::__private::verify::DecodeError,
             > {
                 ResultRef::from_flatbuffer_with_options(buf, options)
-                    .map(ResultRef::unpack)
+                    .and_then(ResultRef::unpack)
             }
             /// Encodes the value as a finished buffer with this type as root.
             pub fn to_flatbuffer(&self) -> ::std::vec::Vec<u8> {
@@ -1148,6 +1347,8 @@ pub mod test {
             }
         }
         /// A zero-copy reader of the table [`Result`] in a verified buffer.
+        ///
+        /// String accessors never hand out invalid UTF-8: a string that is not valid UTF-8 reads as `None` (as does an element of a vector of strings), and [`Self::unpack`] fails on it, naming its field path.
         #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
         #[allow(non_camel_case_types)]
         pub struct ResultRef<'a> {
@@ -1207,16 +1408,45 @@ pub mod test {
             pub fn as_table(&self) -> ::wamp_idl_runtime::__private::reader::Table<'a> {
                 self.table
             }
-            /// Copies the table into its owned form.
-            pub fn unpack(self) -> Result {
-                Result {
-                    r#type: self.r#type().map(::std::borrow::ToOwned::to_owned),
+            /// Copies the table into its owned form. Fails when a string
+            /// (here or in a nested table) is not valid UTF-8, naming its field
+            /// path: the verifier checks strings by range only, and UTF-8 is
+            /// checked once, here (accessors read such a string as `None`).
+            pub fn unpack(
+                self,
+            ) -> ::core::result::Result<
+                Result,
+                ::wamp_idl_runtime::__private::verify::DecodeError,
+            > {
+                self.unpack_at(&::wamp_idl_runtime::__private::validate::FieldPath::Root)
+            }
+            /// [`Self::unpack`] for a table at `path` inside another one.
+            #[doc(hidden)]
+            pub fn unpack_at(
+                self,
+                path: &::wamp_idl_runtime::__private::validate::FieldPath<'_>,
+            ) -> ::core::result::Result<
+                Result,
+                ::wamp_idl_runtime::__private::verify::DecodeError,
+            > {
+                let _ = path;
+                ::core::result::Result::Ok(Result {
+                    r#type: ::wamp_idl_runtime::__private::unpack::string(
+                        &self.table,
+                        4,
+                        &path.field("type"),
+                    )?,
                     code: self.code(),
                     self_: self.self_(),
-                }
+                })
             }
             /// Copies the table into its owned form (same as [`Self::unpack`]).
-            pub fn to_owned(self) -> Result {
+            pub fn to_owned(
+                self,
+            ) -> ::core::result::Result<
+                Result,
+                ::wamp_idl_runtime::__private::verify::DecodeError,
+            > {
                 self.unpack()
             }
         }
@@ -1229,12 +1459,17 @@ pub mod test {
                 ::wamp_idl_runtime::__private::flatbuffers::InvalidFlatbuffer,
             > {
                 let tv = v.visit_table(pos)?;
-                let tv = tv
-                    .visit_field::<
-                        ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<&str>,
-                    >("type", 4, false)?;
-                let tv = tv.visit_field::<i32>("code", 6, false)?;
-                let tv = tv.visit_field::<bool>("self", 8, false)?;
+                let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                    ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
+                        ::wamp_idl_runtime::__private::verify::StringRange,
+                    >,
+                >(tv, "type", 4, false)?;
+                let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                    i32,
+                >(tv, "code", 6, false)?;
+                let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                    bool,
+                >(tv, "self", 8, false)?;
                 tv.finish();
                 ::core::result::Result::Ok(())
             }
@@ -1364,7 +1599,7 @@ pub mod test {
                 Self,
                 ::wamp_idl_runtime::__private::verify::DecodeError,
             > {
-                NoteRef::from_flatbuffer(buf).map(NoteRef::unpack)
+                NoteRef::from_flatbuffer(buf).and_then(NoteRef::unpack)
             }
             /// Verifies `buf` with explicit limits (depth, tables, size) and decodes it.
             pub fn from_flatbuffer_with_options(
@@ -1374,7 +1609,8 @@ pub mod test {
                 Self,
                 ::wamp_idl_runtime::__private::verify::DecodeError,
             > {
-                NoteRef::from_flatbuffer_with_options(buf, options).map(NoteRef::unpack)
+                NoteRef::from_flatbuffer_with_options(buf, options)
+                    .and_then(NoteRef::unpack)
             }
             /// Encodes the value as a finished buffer with this type as root.
             pub fn to_flatbuffer(&self) -> ::std::vec::Vec<u8> {
@@ -1414,6 +1650,8 @@ pub mod test {
             }
         }
         /// A zero-copy reader of the table [`Note`] in a verified buffer.
+        ///
+        /// String accessors never hand out invalid UTF-8: a string that is not valid UTF-8 reads as `None` (as does an element of a vector of strings), and [`Self::unpack`] fails on it, naming its field path.
         #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
         #[allow(non_camel_case_types)]
         pub struct NoteRef<'a> {
@@ -1465,14 +1703,43 @@ pub mod test {
             pub fn as_table(&self) -> ::wamp_idl_runtime::__private::reader::Table<'a> {
                 self.table
             }
-            /// Copies the table into its owned form.
-            pub fn unpack(self) -> Note {
-                Note {
-                    text: self.text().map(::std::borrow::ToOwned::to_owned),
-                }
+            /// Copies the table into its owned form. Fails when a string
+            /// (here or in a nested table) is not valid UTF-8, naming its field
+            /// path: the verifier checks strings by range only, and UTF-8 is
+            /// checked once, here (accessors read such a string as `None`).
+            pub fn unpack(
+                self,
+            ) -> ::core::result::Result<
+                Note,
+                ::wamp_idl_runtime::__private::verify::DecodeError,
+            > {
+                self.unpack_at(&::wamp_idl_runtime::__private::validate::FieldPath::Root)
+            }
+            /// [`Self::unpack`] for a table at `path` inside another one.
+            #[doc(hidden)]
+            pub fn unpack_at(
+                self,
+                path: &::wamp_idl_runtime::__private::validate::FieldPath<'_>,
+            ) -> ::core::result::Result<
+                Note,
+                ::wamp_idl_runtime::__private::verify::DecodeError,
+            > {
+                let _ = path;
+                ::core::result::Result::Ok(Note {
+                    text: ::wamp_idl_runtime::__private::unpack::string(
+                        &self.table,
+                        4,
+                        &path.field("text"),
+                    )?,
+                })
             }
             /// Copies the table into its owned form (same as [`Self::unpack`]).
-            pub fn to_owned(self) -> Note {
+            pub fn to_owned(
+                self,
+            ) -> ::core::result::Result<
+                Note,
+                ::wamp_idl_runtime::__private::verify::DecodeError,
+            > {
                 self.unpack()
             }
         }
@@ -1485,10 +1752,11 @@ pub mod test {
                 ::wamp_idl_runtime::__private::flatbuffers::InvalidFlatbuffer,
             > {
                 let tv = v.visit_table(pos)?;
-                let tv = tv
-                    .visit_field::<
-                        ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<&str>,
-                    >("text", 4, false)?;
+                let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                    ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
+                        ::wamp_idl_runtime::__private::verify::StringRange,
+                    >,
+                >(tv, "text", 4, false)?;
                 tv.finish();
                 ::core::result::Result::Ok(())
             }
@@ -1674,7 +1942,7 @@ pub mod test {
                 Self,
                 ::wamp_idl_runtime::__private::verify::DecodeError,
             > {
-                MonsterRef::from_flatbuffer(buf).map(MonsterRef::unpack)
+                MonsterRef::from_flatbuffer(buf).and_then(MonsterRef::unpack)
             }
             /// Verifies `buf` with explicit limits (depth, tables, size) and decodes it.
             pub fn from_flatbuffer_with_options(
@@ -1685,7 +1953,7 @@ pub mod test {
                 ::wamp_idl_runtime::__private::verify::DecodeError,
             > {
                 MonsterRef::from_flatbuffer_with_options(buf, options)
-                    .map(MonsterRef::unpack)
+                    .and_then(MonsterRef::unpack)
             }
             /// Encodes the value as a finished buffer with this type as root.
             pub fn to_flatbuffer(&self) -> ::std::vec::Vec<u8> {
@@ -1903,6 +2171,8 @@ pub mod test {
             }
         }
         /// A zero-copy reader of the table [`Monster`] in a verified buffer.
+        ///
+        /// String accessors never hand out invalid UTF-8: a string that is not valid UTF-8 reads as `None` (as does an element of a vector of strings), and [`Self::unpack`] fails on it, naming its field path.
         #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
         #[allow(non_camel_case_types)]
         pub struct MonsterRef<'a> {
@@ -2081,61 +2351,116 @@ pub mod test {
             pub fn as_table(&self) -> ::wamp_idl_runtime::__private::reader::Table<'a> {
                 self.table
             }
-            /// Copies the table into its owned form.
-            pub fn unpack(self) -> Monster {
-                Monster {
+            /// Copies the table into its owned form. Fails when a string
+            /// (here or in a nested table) is not valid UTF-8, naming its field
+            /// path: the verifier checks strings by range only, and UTF-8 is
+            /// checked once, here (accessors read such a string as `None`).
+            pub fn unpack(
+                self,
+            ) -> ::core::result::Result<
+                Monster,
+                ::wamp_idl_runtime::__private::verify::DecodeError,
+            > {
+                self.unpack_at(&::wamp_idl_runtime::__private::validate::FieldPath::Root)
+            }
+            /// [`Self::unpack`] for a table at `path` inside another one.
+            #[doc(hidden)]
+            pub fn unpack_at(
+                self,
+                path: &::wamp_idl_runtime::__private::validate::FieldPath<'_>,
+            ) -> ::core::result::Result<
+                Monster,
+                ::wamp_idl_runtime::__private::verify::DecodeError,
+            > {
+                let _ = path;
+                ::core::result::Result::Ok(Monster {
                     pos: self.pos(),
                     mana: self.mana(),
                     hp: self.hp(),
-                    name: self
-                        .name()
-                        .map(::std::borrow::ToOwned::to_owned)
-                        .unwrap_or_default(),
+                    name: ::core::option::Option::unwrap_or_default(
+                        ::wamp_idl_runtime::__private::unpack::string(
+                            &self.table,
+                            10,
+                            &path.field("name"),
+                        )?,
+                    ),
                     inventory: self
                         .inventory()
                         .map(|value| ::core::iter::Iterator::collect(value.iter())),
                     color: self.color(),
-                    weapons: self
-                        .weapons()
-                        .map(|value| ::core::iter::Iterator::collect(
-                            ::core::iter::Iterator::map(
-                                value.iter(),
-                                super::super::test::game::WeaponRef::unpack,
+                    weapons: ::core::option::Option::transpose(
+                        ::core::option::Option::map(
+                            self.weapons(),
+                            |value| ::wamp_idl_runtime::__private::unpack::elements(
+                                value,
+                                &path.field("weapons"),
+                                super::super::test::game::WeaponRef::unpack_at,
                             ),
-                        )),
-                    equipped: self
-                        .equipped()
-                        .map(super::super::test::game::EquipmentRef::unpack),
+                        ),
+                    )?,
+                    equipped: match self.table.field_pos(22) {
+                        ::core::option::Option::Some(pos) => {
+                            super::super::test::game::EquipmentRef::read_owned(
+                                self.table.buffer(),
+                                self.table.scalar::<u8>(20, 0),
+                                pos,
+                                &path.field("equipped"),
+                            )?
+                        }
+                        ::core::option::Option::None => ::core::option::Option::None,
+                    },
                     path: self
                         .path()
                         .map(|value| ::core::iter::Iterator::collect(value.iter())),
                     perms: self.perms(),
                     maybe: self.maybe(),
                     ratio: self.ratio(),
-                    tags: self
-                        .tags()
-                        .map(|value| ::core::iter::Iterator::collect(
-                            ::core::iter::Iterator::map(
-                                value.iter(),
-                                ::std::borrow::ToOwned::to_owned,
+                    tags: ::core::option::Option::transpose(
+                        ::core::option::Option::map(
+                            self
+                                .table
+                                .vector::<
+                                    ::wamp_idl_runtime::__private::reader::StrBytes<'a>,
+                                >(32),
+                            |value| ::wamp_idl_runtime::__private::unpack::strings(
+                                value,
+                                &path.field("tags"),
                             ),
-                        )),
+                        ),
+                    )?,
                     colors: self
                         .colors()
                         .map(|value| ::core::iter::Iterator::collect(value.iter())),
-                    enemy: self
-                        .enemy()
-                        .map(|value| ::std::boxed::Box::new(value.unpack())),
+                    enemy: ::core::option::Option::transpose(
+                        ::core::option::Option::map(
+                            self.enemy(),
+                            |value| ::core::result::Result::map(
+                                value.unpack_at(&path.field("enemy")),
+                                ::std::boxed::Box::new,
+                            ),
+                        ),
+                    )?,
                     aligned: self.aligned(),
                     big: self.big(),
                     small: self.small(),
-                    result: self
-                        .result()
-                        .map(|value| ::std::boxed::Box::new(value.unpack())),
-                }
+                    result: ::core::option::Option::transpose(
+                        ::core::option::Option::map(
+                            self.result(),
+                            |value| ::core::result::Result::map(
+                                value.unpack_at(&path.field("result")),
+                                ::std::boxed::Box::new,
+                            ),
+                        ),
+                    )?,
+                })
             }
             /// Copies the table into its owned form (same as [`Self::unpack`]).
-            pub fn to_owned(self) -> Monster {
+            pub fn to_owned(
+                self,
+            ) -> ::core::result::Result<
+                Monster,
+                ::wamp_idl_runtime::__private::verify::DecodeError,
+            > {
                 self.unpack()
             }
         }
@@ -2159,19 +2484,25 @@ pub mod test {
                         super::super::test::common::Vec3::SIZE,
                     ),
                 )?;
-                let tv = tv.visit_field::<i16>("mana", 6, false)?;
-                let tv = tv.visit_field::<i16>("hp", 8, false)?;
-                let tv = tv
-                    .visit_field::<
-                        ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<&str>,
-                    >("name", 10, true)?;
-                let tv = tv
-                    .visit_field::<
-                        ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
-                            ::wamp_idl_runtime::__private::flatbuffers::Vector<'_, u8>,
-                        >,
-                    >("inventory", 14, false)?;
-                let tv = tv.visit_field::<u8>("color", 16, false)?;
+                let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                    i16,
+                >(tv, "mana", 6, false)?;
+                let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                    i16,
+                >(tv, "hp", 8, false)?;
+                let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                    ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
+                        ::wamp_idl_runtime::__private::verify::StringRange,
+                    >,
+                >(tv, "name", 10, true)?;
+                let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                    ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
+                        ::wamp_idl_runtime::__private::flatbuffers::Vector<'_, u8>,
+                    >,
+                >(tv, "inventory", 14, false)?;
+                let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                    u8,
+                >(tv, "color", 16, false)?;
                 let tv = tv
                     .visit_field::<
                         ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
@@ -2207,26 +2538,33 @@ pub mod test {
                         super::super::test::common::Vec3::SIZE,
                     ),
                 )?;
-                let tv = tv.visit_field::<u16>("perms", 26, false)?;
-                let tv = tv.visit_field::<i32>("maybe", 28, false)?;
-                let tv = tv.visit_field::<f64>("ratio", 30, false)?;
-                let tv = tv
-                    .visit_field::<
-                        ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
-                            ::wamp_idl_runtime::__private::flatbuffers::Vector<
-                                '_,
-                                ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
-                                    &str,
-                                >,
+                let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                    u16,
+                >(tv, "perms", 26, false)?;
+                let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                    i32,
+                >(tv, "maybe", 28, false)?;
+                let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                    f64,
+                >(tv, "ratio", 30, false)?;
+                let tv = ::wamp_idl_runtime::__private::verify::visit_leaf_with::<
+                    ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
+                        ::wamp_idl_runtime::__private::verify::StringVector,
+                    >,
+                    ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
+                        ::wamp_idl_runtime::__private::flatbuffers::Vector<
+                            '_,
+                            ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
+                                ::wamp_idl_runtime::__private::verify::StringRange,
                             >,
                         >,
-                    >("tags", 32, false)?;
-                let tv = tv
-                    .visit_field::<
-                        ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
-                            ::wamp_idl_runtime::__private::flatbuffers::Vector<'_, u8>,
-                        >,
-                    >("colors", 34, false)?;
+                    >,
+                >(tv, "tags", 32, false)?;
+                let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                    ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
+                        ::wamp_idl_runtime::__private::flatbuffers::Vector<'_, u8>,
+                    >,
+                >(tv, "colors", 34, false)?;
                 let tv = tv
                     .visit_field::<
                         ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
@@ -2244,8 +2582,12 @@ pub mod test {
                         super::super::test::common::Aligned::SIZE,
                     ),
                 )?;
-                let tv = tv.visit_field::<u64>("big", 40, false)?;
-                let tv = tv.visit_field::<i8>("small", 42, false)?;
+                let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                    u64,
+                >(tv, "big", 40, false)?;
+                let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                    i8,
+                >(tv, "small", 42, false)?;
                 let tv = tv
                     .visit_field::<
                         ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
@@ -2655,7 +2997,7 @@ pub mod test {
                 Self,
                 ::wamp_idl_runtime::__private::verify::DecodeError,
             > {
-                SessionRef::from_flatbuffer(buf).map(SessionRef::unpack)
+                SessionRef::from_flatbuffer(buf).and_then(SessionRef::unpack)
             }
             /// Verifies `buf` with explicit limits (depth, tables, size) and decodes it.
             pub fn from_flatbuffer_with_options(
@@ -2666,7 +3008,7 @@ pub mod test {
                 ::wamp_idl_runtime::__private::verify::DecodeError,
             > {
                 SessionRef::from_flatbuffer_with_options(buf, options)
-                    .map(SessionRef::unpack)
+                    .and_then(SessionRef::unpack)
             }
             /// Encodes the value as a finished buffer with this type as root.
             pub fn to_flatbuffer(&self) -> ::std::vec::Vec<u8> {
@@ -2790,6 +3132,8 @@ pub mod test {
             }
         }
         /// A zero-copy reader of the table [`Session`] in a verified buffer.
+        ///
+        /// String accessors never hand out invalid UTF-8: a string that is not valid UTF-8 reads as `None` (as does an element of a vector of strings), and [`Self::unpack`] fails on it, naming its field path.
         #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
         #[allow(non_camel_case_types)]
         pub struct SessionRef<'a> {
@@ -2877,25 +3221,76 @@ pub mod test {
             pub fn as_table(&self) -> ::wamp_idl_runtime::__private::reader::Table<'a> {
                 self.table
             }
-            /// Copies the table into its owned form.
-            pub fn unpack(self) -> Session {
-                Session {
+            /// Copies the table into its owned form. Fails when a string
+            /// (here or in a nested table) is not valid UTF-8, naming its field
+            /// path: the verifier checks strings by range only, and UTF-8 is
+            /// checked once, here (accessors read such a string as `None`).
+            pub fn unpack(
+                self,
+            ) -> ::core::result::Result<
+                Session,
+                ::wamp_idl_runtime::__private::verify::DecodeError,
+            > {
+                self.unpack_at(&::wamp_idl_runtime::__private::validate::FieldPath::Root)
+            }
+            /// [`Self::unpack`] for a table at `path` inside another one.
+            #[doc(hidden)]
+            pub fn unpack_at(
+                self,
+                path: &::wamp_idl_runtime::__private::validate::FieldPath<'_>,
+            ) -> ::core::result::Result<
+                Session,
+                ::wamp_idl_runtime::__private::verify::DecodeError,
+            > {
+                let _ = path;
+                ::core::result::Result::Ok(Session {
                     session: self.session(),
-                    authid: self.authid().map(::std::borrow::ToOwned::to_owned),
-                    realm: self.realm().map(::std::borrow::ToOwned::to_owned),
-                    pattern: self.pattern().map(::std::borrow::ToOwned::to_owned),
-                    oid: self.oid().map(::std::borrow::ToOwned::to_owned),
-                    address: self.address().map(::std::borrow::ToOwned::to_owned),
+                    authid: ::wamp_idl_runtime::__private::unpack::string(
+                        &self.table,
+                        6,
+                        &path.field("authid"),
+                    )?,
+                    realm: ::wamp_idl_runtime::__private::unpack::string(
+                        &self.table,
+                        8,
+                        &path.field("realm"),
+                    )?,
+                    pattern: ::wamp_idl_runtime::__private::unpack::string(
+                        &self.table,
+                        10,
+                        &path.field("pattern"),
+                    )?,
+                    oid: ::wamp_idl_runtime::__private::unpack::string(
+                        &self.table,
+                        12,
+                        &path.field("oid"),
+                    )?,
+                    address: ::wamp_idl_runtime::__private::unpack::string(
+                        &self.table,
+                        14,
+                        &path.field("address"),
+                    )?,
                     session_ids: self
                         .session_ids()
                         .map(|value| ::core::iter::Iterator::collect(value.iter())),
-                    details: self
-                        .details()
-                        .map(|value| ::std::boxed::Box::new(value.unpack())),
-                }
+                    details: ::core::option::Option::transpose(
+                        ::core::option::Option::map(
+                            self.details(),
+                            |value| ::core::result::Result::map(
+                                value.unpack_at(&path.field("details")),
+                                ::std::boxed::Box::new,
+                            ),
+                        ),
+                    )?,
+                })
             }
             /// Copies the table into its owned form (same as [`Self::unpack`]).
-            pub fn to_owned(self) -> Session {
+            pub fn to_owned(
+                self,
+            ) -> ::core::result::Result<
+                Session,
+                ::wamp_idl_runtime::__private::verify::DecodeError,
+            > {
                 self.unpack()
             }
         }
@@ -2908,33 +3303,39 @@ pub mod test {
                 ::wamp_idl_runtime::__private::flatbuffers::InvalidFlatbuffer,
             > {
                 let tv = v.visit_table(pos)?;
-                let tv = tv.visit_field::<u64>("session", 4, false)?;
-                let tv = tv
-                    .visit_field::<
-                        ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<&str>,
-                    >("authid", 6, false)?;
-                let tv = tv
-                    .visit_field::<
-                        ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<&str>,
-                    >("realm", 8, false)?;
-                let tv = tv
-                    .visit_field::<
-                        ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<&str>,
-                    >("pattern", 10, false)?;
-                let tv = tv
-                    .visit_field::<
-                        ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<&str>,
-                    >("oid", 12, false)?;
-                let tv = tv
-                    .visit_field::<
-                        ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<&str>,
-                    >("address", 14, false)?;
-                let tv = tv
-                    .visit_field::<
-                        ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
-                            ::wamp_idl_runtime::__private::flatbuffers::Vector<'_, u64>,
-                        >,
-                    >("session_ids", 16, false)?;
+                let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                    u64,
+                >(tv, "session", 4, false)?;
+                let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                    ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
+                        ::wamp_idl_runtime::__private::verify::StringRange,
+                    >,
+                >(tv, "authid", 6, false)?;
+                let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                    ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
+                        ::wamp_idl_runtime::__private::verify::StringRange,
+                    >,
+                >(tv, "realm", 8, false)?;
+                let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                    ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
+                        ::wamp_idl_runtime::__private::verify::StringRange,
+                    >,
+                >(tv, "pattern", 10, false)?;
+                let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                    ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
+                        ::wamp_idl_runtime::__private::verify::StringRange,
+                    >,
+                >(tv, "oid", 12, false)?;
+                let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                    ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
+                        ::wamp_idl_runtime::__private::verify::StringRange,
+                    >,
+                >(tv, "address", 14, false)?;
+                let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                    ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
+                        ::wamp_idl_runtime::__private::flatbuffers::Vector<'_, u64>,
+                    >,
+                >(tv, "session_ids", 16, false)?;
                 let tv = tv
                     .visit_field::<
                         ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
@@ -3545,7 +3946,7 @@ pub mod wamp {
             Self,
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
-            VoidRef::from_flatbuffer(buf).map(VoidRef::unpack)
+            VoidRef::from_flatbuffer(buf).and_then(VoidRef::unpack)
         }
         /// Verifies `buf` with explicit limits (depth, tables, size) and decodes it.
         pub fn from_flatbuffer_with_options(
@@ -3555,7 +3956,7 @@ pub mod wamp {
             Self,
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
-            VoidRef::from_flatbuffer_with_options(buf, options).map(VoidRef::unpack)
+            VoidRef::from_flatbuffer_with_options(buf, options).and_then(VoidRef::unpack)
         }
         /// Encodes the value as a finished buffer with this type as root.
         pub fn to_flatbuffer(&self) -> ::std::vec::Vec<u8> {
@@ -3579,6 +3980,8 @@ pub mod wamp {
         }
     }
     /// A zero-copy reader of the table [`Void`] in a verified buffer.
+    ///
+    /// String accessors never hand out invalid UTF-8: a string that is not valid UTF-8 reads as `None` (as does an element of a vector of strings), and [`Self::unpack`] fails on it, naming its field path.
     #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
     #[allow(non_camel_case_types)]
     pub struct VoidRef<'a> {
@@ -3626,12 +4029,37 @@ pub mod wamp {
         pub fn as_table(&self) -> ::wamp_idl_runtime::__private::reader::Table<'a> {
             self.table
         }
-        /// Copies the table into its owned form.
-        pub fn unpack(self) -> Void {
-            Void {}
+        /// Copies the table into its owned form. Fails when a string
+        /// (here or in a nested table) is not valid UTF-8, naming its field
+        /// path: the verifier checks strings by range only, and UTF-8 is
+        /// checked once, here (accessors read such a string as `None`).
+        pub fn unpack(
+            self,
+        ) -> ::core::result::Result<
+            Void,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            self.unpack_at(&::wamp_idl_runtime::__private::validate::FieldPath::Root)
+        }
+        /// [`Self::unpack`] for a table at `path` inside another one.
+        #[doc(hidden)]
+        pub fn unpack_at(
+            self,
+            path: &::wamp_idl_runtime::__private::validate::FieldPath<'_>,
+        ) -> ::core::result::Result<
+            Void,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            let _ = path;
+            ::core::result::Result::Ok(Void {})
         }
         /// Copies the table into its owned form (same as [`Self::unpack`]).
-        pub fn to_owned(self) -> Void {
+        pub fn to_owned(
+            self,
+        ) -> ::core::result::Result<
+            Void,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
             self.unpack()
         }
     }
@@ -3747,7 +4175,7 @@ pub mod wamp {
             Self,
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
-            KeyValueRef::from_flatbuffer(buf).map(KeyValueRef::unpack)
+            KeyValueRef::from_flatbuffer(buf).and_then(KeyValueRef::unpack)
         }
         /// Verifies `buf` with explicit limits (depth, tables, size) and decodes it.
         pub fn from_flatbuffer_with_options(
@@ -3758,7 +4186,7 @@ pub mod wamp {
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
             KeyValueRef::from_flatbuffer_with_options(buf, options)
-                .map(KeyValueRef::unpack)
+                .and_then(KeyValueRef::unpack)
         }
         /// Encodes the value as a finished buffer with this type as root.
         pub fn to_flatbuffer(&self) -> ::std::vec::Vec<u8> {
@@ -3800,6 +4228,8 @@ pub mod wamp {
         }
     }
     /// A zero-copy reader of the table [`KeyValue`] in a verified buffer.
+    ///
+    /// String accessors never hand out invalid UTF-8: a string that is not valid UTF-8 reads as `None` (as does an element of a vector of strings), and [`Self::unpack`] fails on it, naming its field path.
     #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
     #[allow(non_camel_case_types)]
     pub struct KeyValueRef<'a> {
@@ -3855,18 +4285,50 @@ pub mod wamp {
         pub fn as_table(&self) -> ::wamp_idl_runtime::__private::reader::Table<'a> {
             self.table
         }
-        /// Copies the table into its owned form.
-        pub fn unpack(self) -> KeyValue {
-            KeyValue {
-                key: self
-                    .key()
-                    .map(::std::borrow::ToOwned::to_owned)
-                    .unwrap_or_default(),
-                value: self.value().map(::std::borrow::ToOwned::to_owned),
-            }
+        /// Copies the table into its owned form. Fails when a string
+        /// (here or in a nested table) is not valid UTF-8, naming its field
+        /// path: the verifier checks strings by range only, and UTF-8 is
+        /// checked once, here (accessors read such a string as `None`).
+        pub fn unpack(
+            self,
+        ) -> ::core::result::Result<
+            KeyValue,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            self.unpack_at(&::wamp_idl_runtime::__private::validate::FieldPath::Root)
+        }
+        /// [`Self::unpack`] for a table at `path` inside another one.
+        #[doc(hidden)]
+        pub fn unpack_at(
+            self,
+            path: &::wamp_idl_runtime::__private::validate::FieldPath<'_>,
+        ) -> ::core::result::Result<
+            KeyValue,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            let _ = path;
+            ::core::result::Result::Ok(KeyValue {
+                key: ::core::option::Option::unwrap_or_default(
+                    ::wamp_idl_runtime::__private::unpack::string(
+                        &self.table,
+                        4,
+                        &path.field("key"),
+                    )?,
+                ),
+                value: ::wamp_idl_runtime::__private::unpack::string(
+                    &self.table,
+                    6,
+                    &path.field("value"),
+                )?,
+            })
         }
         /// Copies the table into its owned form (same as [`Self::unpack`]).
-        pub fn to_owned(self) -> KeyValue {
+        pub fn to_owned(
+            self,
+        ) -> ::core::result::Result<
+            KeyValue,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
             self.unpack()
         }
         /// Finds the element whose key `key` equals `key` in a vector sorted by key (binary search).
@@ -3886,14 +4348,16 @@ pub mod wamp {
             ::wamp_idl_runtime::__private::flatbuffers::InvalidFlatbuffer,
         > {
             let tv = v.visit_table(pos)?;
-            let tv = tv
-                .visit_field::<
-                    ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<&str>,
-                >("key", 4, true)?;
-            let tv = tv
-                .visit_field::<
-                    ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<&str>,
-                >("value", 6, false)?;
+            let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
+                    ::wamp_idl_runtime::__private::verify::StringRange,
+                >,
+            >(tv, "key", 4, true)?;
+            let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
+                    ::wamp_idl_runtime::__private::verify::StringRange,
+                >,
+            >(tv, "value", 6, false)?;
             tv.finish();
             ::core::result::Result::Ok(())
         }
@@ -4026,7 +4490,7 @@ pub mod wamp {
             Self,
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
-            KeyValuesRef::from_flatbuffer(buf).map(KeyValuesRef::unpack)
+            KeyValuesRef::from_flatbuffer(buf).and_then(KeyValuesRef::unpack)
         }
         /// Verifies `buf` with explicit limits (depth, tables, size) and decodes it.
         pub fn from_flatbuffer_with_options(
@@ -4037,7 +4501,7 @@ pub mod wamp {
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
             KeyValuesRef::from_flatbuffer_with_options(buf, options)
-                .map(KeyValuesRef::unpack)
+                .and_then(KeyValuesRef::unpack)
         }
         /// Encodes the value as a finished buffer with this type as root.
         pub fn to_flatbuffer(&self) -> ::std::vec::Vec<u8> {
@@ -4091,6 +4555,8 @@ pub mod wamp {
         }
     }
     /// A zero-copy reader of the table [`KeyValues`] in a verified buffer.
+    ///
+    /// String accessors never hand out invalid UTF-8: a string that is not valid UTF-8 reads as `None` (as does an element of a vector of strings), and [`Self::unpack`] fails on it, naming its field path.
     #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
     #[allow(non_camel_case_types)]
     pub struct KeyValuesRef<'a> {
@@ -4149,21 +4615,48 @@ pub mod wamp {
         pub fn as_table(&self) -> ::wamp_idl_runtime::__private::reader::Table<'a> {
             self.table
         }
-        /// Copies the table into its owned form.
-        pub fn unpack(self) -> KeyValues {
-            KeyValues {
-                value: self
-                    .value()
-                    .map(|value| ::core::iter::Iterator::collect(
-                        ::core::iter::Iterator::map(
-                            value.iter(),
-                            super::wamp::KeyValueRef::unpack,
+        /// Copies the table into its owned form. Fails when a string
+        /// (here or in a nested table) is not valid UTF-8, naming its field
+        /// path: the verifier checks strings by range only, and UTF-8 is
+        /// checked once, here (accessors read such a string as `None`).
+        pub fn unpack(
+            self,
+        ) -> ::core::result::Result<
+            KeyValues,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            self.unpack_at(&::wamp_idl_runtime::__private::validate::FieldPath::Root)
+        }
+        /// [`Self::unpack`] for a table at `path` inside another one.
+        #[doc(hidden)]
+        pub fn unpack_at(
+            self,
+            path: &::wamp_idl_runtime::__private::validate::FieldPath<'_>,
+        ) -> ::core::result::Result<
+            KeyValues,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            let _ = path;
+            ::core::result::Result::Ok(KeyValues {
+                value: ::core::option::Option::transpose(
+                    ::core::option::Option::map(
+                        self.value(),
+                        |value| ::wamp_idl_runtime::__private::unpack::elements(
+                            value,
+                            &path.field("value"),
+                            super::wamp::KeyValueRef::unpack_at,
                         ),
-                    )),
-            }
+                    ),
+                )?,
+            })
         }
         /// Copies the table into its owned form (same as [`Self::unpack`]).
-        pub fn to_owned(self) -> KeyValues {
+        pub fn to_owned(
+            self,
+        ) -> ::core::result::Result<
+            KeyValues,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
             self.unpack()
         }
     }
@@ -4311,7 +4804,7 @@ pub mod wamp {
             Self,
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
-            WampIdRef::from_flatbuffer(buf).map(WampIdRef::unpack)
+            WampIdRef::from_flatbuffer(buf).and_then(WampIdRef::unpack)
         }
         /// Verifies `buf` with explicit limits (depth, tables, size) and decodes it.
         pub fn from_flatbuffer_with_options(
@@ -4321,7 +4814,8 @@ pub mod wamp {
             Self,
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
-            WampIdRef::from_flatbuffer_with_options(buf, options).map(WampIdRef::unpack)
+            WampIdRef::from_flatbuffer_with_options(buf, options)
+                .and_then(WampIdRef::unpack)
         }
         /// Encodes the value as a finished buffer with this type as root.
         pub fn to_flatbuffer(&self) -> ::std::vec::Vec<u8> {
@@ -4346,6 +4840,8 @@ pub mod wamp {
         }
     }
     /// A zero-copy reader of the table [`WampId`] in a verified buffer.
+    ///
+    /// String accessors never hand out invalid UTF-8: a string that is not valid UTF-8 reads as `None` (as does an element of a vector of strings), and [`Self::unpack`] fails on it, naming its field path.
     #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
     #[allow(non_camel_case_types)]
     pub struct WampIdRef<'a> {
@@ -4397,12 +4893,37 @@ pub mod wamp {
         pub fn as_table(&self) -> ::wamp_idl_runtime::__private::reader::Table<'a> {
             self.table
         }
-        /// Copies the table into its owned form.
-        pub fn unpack(self) -> WampId {
-            WampId { value: self.value() }
+        /// Copies the table into its owned form. Fails when a string
+        /// (here or in a nested table) is not valid UTF-8, naming its field
+        /// path: the verifier checks strings by range only, and UTF-8 is
+        /// checked once, here (accessors read such a string as `None`).
+        pub fn unpack(
+            self,
+        ) -> ::core::result::Result<
+            WampId,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            self.unpack_at(&::wamp_idl_runtime::__private::validate::FieldPath::Root)
+        }
+        /// [`Self::unpack`] for a table at `path` inside another one.
+        #[doc(hidden)]
+        pub fn unpack_at(
+            self,
+            path: &::wamp_idl_runtime::__private::validate::FieldPath<'_>,
+        ) -> ::core::result::Result<
+            WampId,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            let _ = path;
+            ::core::result::Result::Ok(WampId { value: self.value() })
         }
         /// Copies the table into its owned form (same as [`Self::unpack`]).
-        pub fn to_owned(self) -> WampId {
+        pub fn to_owned(
+            self,
+        ) -> ::core::result::Result<
+            WampId,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
             self.unpack()
         }
     }
@@ -4415,7 +4936,9 @@ pub mod wamp {
             ::wamp_idl_runtime::__private::flatbuffers::InvalidFlatbuffer,
         > {
             let tv = v.visit_table(pos)?;
-            let tv = tv.visit_field::<u64>("value", 4, false)?;
+            let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                u64,
+            >(tv, "value", 4, false)?;
             tv.finish();
             ::core::result::Result::Ok(())
         }
@@ -4530,7 +5053,7 @@ pub mod wamp {
             Self,
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
-            WampIdsRef::from_flatbuffer(buf).map(WampIdsRef::unpack)
+            WampIdsRef::from_flatbuffer(buf).and_then(WampIdsRef::unpack)
         }
         /// Verifies `buf` with explicit limits (depth, tables, size) and decodes it.
         pub fn from_flatbuffer_with_options(
@@ -4541,7 +5064,7 @@ pub mod wamp {
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
             WampIdsRef::from_flatbuffer_with_options(buf, options)
-                .map(WampIdsRef::unpack)
+                .and_then(WampIdsRef::unpack)
         }
         /// Encodes the value as a finished buffer with this type as root.
         pub fn to_flatbuffer(&self) -> ::std::vec::Vec<u8> {
@@ -4575,6 +5098,8 @@ pub mod wamp {
         }
     }
     /// A zero-copy reader of the table [`WampIds`] in a verified buffer.
+    ///
+    /// String accessors never hand out invalid UTF-8: a string that is not valid UTF-8 reads as `None` (as does an element of a vector of strings), and [`Self::unpack`] fails on it, naming its field path.
     #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
     #[allow(non_camel_case_types)]
     pub struct WampIdsRef<'a> {
@@ -4630,16 +5155,41 @@ pub mod wamp {
         pub fn as_table(&self) -> ::wamp_idl_runtime::__private::reader::Table<'a> {
             self.table
         }
-        /// Copies the table into its owned form.
-        pub fn unpack(self) -> WampIds {
-            WampIds {
+        /// Copies the table into its owned form. Fails when a string
+        /// (here or in a nested table) is not valid UTF-8, naming its field
+        /// path: the verifier checks strings by range only, and UTF-8 is
+        /// checked once, here (accessors read such a string as `None`).
+        pub fn unpack(
+            self,
+        ) -> ::core::result::Result<
+            WampIds,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            self.unpack_at(&::wamp_idl_runtime::__private::validate::FieldPath::Root)
+        }
+        /// [`Self::unpack`] for a table at `path` inside another one.
+        #[doc(hidden)]
+        pub fn unpack_at(
+            self,
+            path: &::wamp_idl_runtime::__private::validate::FieldPath<'_>,
+        ) -> ::core::result::Result<
+            WampIds,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            let _ = path;
+            ::core::result::Result::Ok(WampIds {
                 value: self
                     .value()
                     .map(|value| ::core::iter::Iterator::collect(value.iter())),
-            }
+            })
         }
         /// Copies the table into its owned form (same as [`Self::unpack`]).
-        pub fn to_owned(self) -> WampIds {
+        pub fn to_owned(
+            self,
+        ) -> ::core::result::Result<
+            WampIds,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
             self.unpack()
         }
     }
@@ -4652,12 +5202,11 @@ pub mod wamp {
             ::wamp_idl_runtime::__private::flatbuffers::InvalidFlatbuffer,
         > {
             let tv = v.visit_table(pos)?;
-            let tv = tv
-                .visit_field::<
-                    ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
-                        ::wamp_idl_runtime::__private::flatbuffers::Vector<'_, u64>,
-                    >,
-                >("value", 4, false)?;
+            let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
+                    ::wamp_idl_runtime::__private::flatbuffers::Vector<'_, u64>,
+                >,
+            >(tv, "value", 4, false)?;
             tv.finish();
             ::core::result::Result::Ok(())
         }
@@ -4780,7 +5329,7 @@ pub mod wamp {
             Self,
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
-            WampUriRef::from_flatbuffer(buf).map(WampUriRef::unpack)
+            WampUriRef::from_flatbuffer(buf).and_then(WampUriRef::unpack)
         }
         /// Verifies `buf` with explicit limits (depth, tables, size) and decodes it.
         pub fn from_flatbuffer_with_options(
@@ -4791,7 +5340,7 @@ pub mod wamp {
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
             WampUriRef::from_flatbuffer_with_options(buf, options)
-                .map(WampUriRef::unpack)
+                .and_then(WampUriRef::unpack)
         }
         /// Encodes the value as a finished buffer with this type as root.
         pub fn to_flatbuffer(&self) -> ::std::vec::Vec<u8> {
@@ -4825,6 +5374,8 @@ pub mod wamp {
         }
     }
     /// A zero-copy reader of the table [`WampUri`] in a verified buffer.
+    ///
+    /// String accessors never hand out invalid UTF-8: a string that is not valid UTF-8 reads as `None` (as does an element of a vector of strings), and [`Self::unpack`] fails on it, naming its field path.
     #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
     #[allow(non_camel_case_types)]
     pub struct WampUriRef<'a> {
@@ -4876,14 +5427,43 @@ pub mod wamp {
         pub fn as_table(&self) -> ::wamp_idl_runtime::__private::reader::Table<'a> {
             self.table
         }
-        /// Copies the table into its owned form.
-        pub fn unpack(self) -> WampUri {
-            WampUri {
-                value: self.value().map(::std::borrow::ToOwned::to_owned),
-            }
+        /// Copies the table into its owned form. Fails when a string
+        /// (here or in a nested table) is not valid UTF-8, naming its field
+        /// path: the verifier checks strings by range only, and UTF-8 is
+        /// checked once, here (accessors read such a string as `None`).
+        pub fn unpack(
+            self,
+        ) -> ::core::result::Result<
+            WampUri,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            self.unpack_at(&::wamp_idl_runtime::__private::validate::FieldPath::Root)
+        }
+        /// [`Self::unpack`] for a table at `path` inside another one.
+        #[doc(hidden)]
+        pub fn unpack_at(
+            self,
+            path: &::wamp_idl_runtime::__private::validate::FieldPath<'_>,
+        ) -> ::core::result::Result<
+            WampUri,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            let _ = path;
+            ::core::result::Result::Ok(WampUri {
+                value: ::wamp_idl_runtime::__private::unpack::string(
+                    &self.table,
+                    4,
+                    &path.field("value"),
+                )?,
+            })
         }
         /// Copies the table into its owned form (same as [`Self::unpack`]).
-        pub fn to_owned(self) -> WampUri {
+        pub fn to_owned(
+            self,
+        ) -> ::core::result::Result<
+            WampUri,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
             self.unpack()
         }
     }
@@ -4896,10 +5476,11 @@ pub mod wamp {
             ::wamp_idl_runtime::__private::flatbuffers::InvalidFlatbuffer,
         > {
             let tv = v.visit_table(pos)?;
-            let tv = tv
-                .visit_field::<
-                    ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<&str>,
-                >("value", 4, false)?;
+            let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
+                    ::wamp_idl_runtime::__private::verify::StringRange,
+                >,
+            >(tv, "value", 4, false)?;
             tv.finish();
             ::core::result::Result::Ok(())
         }
@@ -5023,7 +5604,7 @@ pub mod wamp {
             Self,
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
-            WampUrisRef::from_flatbuffer(buf).map(WampUrisRef::unpack)
+            WampUrisRef::from_flatbuffer(buf).and_then(WampUrisRef::unpack)
         }
         /// Verifies `buf` with explicit limits (depth, tables, size) and decodes it.
         pub fn from_flatbuffer_with_options(
@@ -5034,7 +5615,7 @@ pub mod wamp {
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
             WampUrisRef::from_flatbuffer_with_options(buf, options)
-                .map(WampUrisRef::unpack)
+                .and_then(WampUrisRef::unpack)
         }
         /// Encodes the value as a finished buffer with this type as root.
         pub fn to_flatbuffer(&self) -> ::std::vec::Vec<u8> {
@@ -5068,6 +5649,8 @@ pub mod wamp {
         }
     }
     /// A zero-copy reader of the table [`WampUris`] in a verified buffer.
+    ///
+    /// String accessors never hand out invalid UTF-8: a string that is not valid UTF-8 reads as `None` (as does an element of a vector of strings), and [`Self::unpack`] fails on it, naming its field path.
     #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
     #[allow(non_camel_case_types)]
     pub struct WampUrisRef<'a> {
@@ -5123,21 +5706,51 @@ pub mod wamp {
         pub fn as_table(&self) -> ::wamp_idl_runtime::__private::reader::Table<'a> {
             self.table
         }
-        /// Copies the table into its owned form.
-        pub fn unpack(self) -> WampUris {
-            WampUris {
-                value: self
-                    .value()
-                    .map(|value| ::core::iter::Iterator::collect(
-                        ::core::iter::Iterator::map(
-                            value.iter(),
-                            ::std::borrow::ToOwned::to_owned,
+        /// Copies the table into its owned form. Fails when a string
+        /// (here or in a nested table) is not valid UTF-8, naming its field
+        /// path: the verifier checks strings by range only, and UTF-8 is
+        /// checked once, here (accessors read such a string as `None`).
+        pub fn unpack(
+            self,
+        ) -> ::core::result::Result<
+            WampUris,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            self.unpack_at(&::wamp_idl_runtime::__private::validate::FieldPath::Root)
+        }
+        /// [`Self::unpack`] for a table at `path` inside another one.
+        #[doc(hidden)]
+        pub fn unpack_at(
+            self,
+            path: &::wamp_idl_runtime::__private::validate::FieldPath<'_>,
+        ) -> ::core::result::Result<
+            WampUris,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            let _ = path;
+            ::core::result::Result::Ok(WampUris {
+                value: ::core::option::Option::transpose(
+                    ::core::option::Option::map(
+                        self
+                            .table
+                            .vector::<
+                                ::wamp_idl_runtime::__private::reader::StrBytes<'a>,
+                            >(4),
+                        |value| ::wamp_idl_runtime::__private::unpack::strings(
+                            value,
+                            &path.field("value"),
                         ),
-                    )),
-            }
+                    ),
+                )?,
+            })
         }
         /// Copies the table into its owned form (same as [`Self::unpack`]).
-        pub fn to_owned(self) -> WampUris {
+        pub fn to_owned(
+            self,
+        ) -> ::core::result::Result<
+            WampUris,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
             self.unpack()
         }
     }
@@ -5150,17 +5763,19 @@ pub mod wamp {
             ::wamp_idl_runtime::__private::flatbuffers::InvalidFlatbuffer,
         > {
             let tv = v.visit_table(pos)?;
-            let tv = tv
-                .visit_field::<
-                    ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
-                        ::wamp_idl_runtime::__private::flatbuffers::Vector<
-                            '_,
-                            ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
-                                &str,
-                            >,
+            let tv = ::wamp_idl_runtime::__private::verify::visit_leaf_with::<
+                ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
+                    ::wamp_idl_runtime::__private::verify::StringVector,
+                >,
+                ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
+                    ::wamp_idl_runtime::__private::flatbuffers::Vector<
+                        '_,
+                        ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
+                            ::wamp_idl_runtime::__private::verify::StringRange,
                         >,
                     >,
-                >("value", 4, false)?;
+                >,
+            >(tv, "value", 4, false)?;
             tv.finish();
             ::core::result::Result::Ok(())
         }
@@ -5289,7 +5904,7 @@ pub mod wamp {
             Self,
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
-            WampNameRef::from_flatbuffer(buf).map(WampNameRef::unpack)
+            WampNameRef::from_flatbuffer(buf).and_then(WampNameRef::unpack)
         }
         /// Verifies `buf` with explicit limits (depth, tables, size) and decodes it.
         pub fn from_flatbuffer_with_options(
@@ -5300,7 +5915,7 @@ pub mod wamp {
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
             WampNameRef::from_flatbuffer_with_options(buf, options)
-                .map(WampNameRef::unpack)
+                .and_then(WampNameRef::unpack)
         }
         /// Encodes the value as a finished buffer with this type as root.
         pub fn to_flatbuffer(&self) -> ::std::vec::Vec<u8> {
@@ -5334,6 +5949,8 @@ pub mod wamp {
         }
     }
     /// A zero-copy reader of the table [`WampName`] in a verified buffer.
+    ///
+    /// String accessors never hand out invalid UTF-8: a string that is not valid UTF-8 reads as `None` (as does an element of a vector of strings), and [`Self::unpack`] fails on it, naming its field path.
     #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
     #[allow(non_camel_case_types)]
     pub struct WampNameRef<'a> {
@@ -5385,14 +6002,43 @@ pub mod wamp {
         pub fn as_table(&self) -> ::wamp_idl_runtime::__private::reader::Table<'a> {
             self.table
         }
-        /// Copies the table into its owned form.
-        pub fn unpack(self) -> WampName {
-            WampName {
-                value: self.value().map(::std::borrow::ToOwned::to_owned),
-            }
+        /// Copies the table into its owned form. Fails when a string
+        /// (here or in a nested table) is not valid UTF-8, naming its field
+        /// path: the verifier checks strings by range only, and UTF-8 is
+        /// checked once, here (accessors read such a string as `None`).
+        pub fn unpack(
+            self,
+        ) -> ::core::result::Result<
+            WampName,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            self.unpack_at(&::wamp_idl_runtime::__private::validate::FieldPath::Root)
+        }
+        /// [`Self::unpack`] for a table at `path` inside another one.
+        #[doc(hidden)]
+        pub fn unpack_at(
+            self,
+            path: &::wamp_idl_runtime::__private::validate::FieldPath<'_>,
+        ) -> ::core::result::Result<
+            WampName,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            let _ = path;
+            ::core::result::Result::Ok(WampName {
+                value: ::wamp_idl_runtime::__private::unpack::string(
+                    &self.table,
+                    4,
+                    &path.field("value"),
+                )?,
+            })
         }
         /// Copies the table into its owned form (same as [`Self::unpack`]).
-        pub fn to_owned(self) -> WampName {
+        pub fn to_owned(
+            self,
+        ) -> ::core::result::Result<
+            WampName,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
             self.unpack()
         }
     }
@@ -5405,10 +6051,11 @@ pub mod wamp {
             ::wamp_idl_runtime::__private::flatbuffers::InvalidFlatbuffer,
         > {
             let tv = v.visit_table(pos)?;
-            let tv = tv
-                .visit_field::<
-                    ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<&str>,
-                >("value", 4, false)?;
+            let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
+                    ::wamp_idl_runtime::__private::verify::StringRange,
+                >,
+            >(tv, "value", 4, false)?;
             tv.finish();
             ::core::result::Result::Ok(())
         }
@@ -5532,7 +6179,7 @@ pub mod wamp {
             Self,
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
-            WampNamesRef::from_flatbuffer(buf).map(WampNamesRef::unpack)
+            WampNamesRef::from_flatbuffer(buf).and_then(WampNamesRef::unpack)
         }
         /// Verifies `buf` with explicit limits (depth, tables, size) and decodes it.
         pub fn from_flatbuffer_with_options(
@@ -5543,7 +6190,7 @@ pub mod wamp {
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
             WampNamesRef::from_flatbuffer_with_options(buf, options)
-                .map(WampNamesRef::unpack)
+                .and_then(WampNamesRef::unpack)
         }
         /// Encodes the value as a finished buffer with this type as root.
         pub fn to_flatbuffer(&self) -> ::std::vec::Vec<u8> {
@@ -5577,6 +6224,8 @@ pub mod wamp {
         }
     }
     /// A zero-copy reader of the table [`WampNames`] in a verified buffer.
+    ///
+    /// String accessors never hand out invalid UTF-8: a string that is not valid UTF-8 reads as `None` (as does an element of a vector of strings), and [`Self::unpack`] fails on it, naming its field path.
     #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
     #[allow(non_camel_case_types)]
     pub struct WampNamesRef<'a> {
@@ -5632,21 +6281,51 @@ pub mod wamp {
         pub fn as_table(&self) -> ::wamp_idl_runtime::__private::reader::Table<'a> {
             self.table
         }
-        /// Copies the table into its owned form.
-        pub fn unpack(self) -> WampNames {
-            WampNames {
-                value: self
-                    .value()
-                    .map(|value| ::core::iter::Iterator::collect(
-                        ::core::iter::Iterator::map(
-                            value.iter(),
-                            ::std::borrow::ToOwned::to_owned,
+        /// Copies the table into its owned form. Fails when a string
+        /// (here or in a nested table) is not valid UTF-8, naming its field
+        /// path: the verifier checks strings by range only, and UTF-8 is
+        /// checked once, here (accessors read such a string as `None`).
+        pub fn unpack(
+            self,
+        ) -> ::core::result::Result<
+            WampNames,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            self.unpack_at(&::wamp_idl_runtime::__private::validate::FieldPath::Root)
+        }
+        /// [`Self::unpack`] for a table at `path` inside another one.
+        #[doc(hidden)]
+        pub fn unpack_at(
+            self,
+            path: &::wamp_idl_runtime::__private::validate::FieldPath<'_>,
+        ) -> ::core::result::Result<
+            WampNames,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            let _ = path;
+            ::core::result::Result::Ok(WampNames {
+                value: ::core::option::Option::transpose(
+                    ::core::option::Option::map(
+                        self
+                            .table
+                            .vector::<
+                                ::wamp_idl_runtime::__private::reader::StrBytes<'a>,
+                            >(4),
+                        |value| ::wamp_idl_runtime::__private::unpack::strings(
+                            value,
+                            &path.field("value"),
                         ),
-                    )),
-            }
+                    ),
+                )?,
+            })
         }
         /// Copies the table into its owned form (same as [`Self::unpack`]).
-        pub fn to_owned(self) -> WampNames {
+        pub fn to_owned(
+            self,
+        ) -> ::core::result::Result<
+            WampNames,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
             self.unpack()
         }
     }
@@ -5659,17 +6338,19 @@ pub mod wamp {
             ::wamp_idl_runtime::__private::flatbuffers::InvalidFlatbuffer,
         > {
             let tv = v.visit_table(pos)?;
-            let tv = tv
-                .visit_field::<
-                    ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
-                        ::wamp_idl_runtime::__private::flatbuffers::Vector<
-                            '_,
-                            ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
-                                &str,
-                            >,
+            let tv = ::wamp_idl_runtime::__private::verify::visit_leaf_with::<
+                ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
+                    ::wamp_idl_runtime::__private::verify::StringVector,
+                >,
+                ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
+                    ::wamp_idl_runtime::__private::flatbuffers::Vector<
+                        '_,
+                        ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
+                            ::wamp_idl_runtime::__private::verify::StringRange,
                         >,
                     >,
-                >("value", 4, false)?;
+                >,
+            >(tv, "value", 4, false)?;
             tv.finish();
             ::core::result::Result::Ok(())
         }
@@ -5798,7 +6479,7 @@ pub mod wamp {
             Self,
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
-            OidRef::from_flatbuffer(buf).map(OidRef::unpack)
+            OidRef::from_flatbuffer(buf).and_then(OidRef::unpack)
         }
         /// Verifies `buf` with explicit limits (depth, tables, size) and decodes it.
         pub fn from_flatbuffer_with_options(
@@ -5808,7 +6489,7 @@ pub mod wamp {
             Self,
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
-            OidRef::from_flatbuffer_with_options(buf, options).map(OidRef::unpack)
+            OidRef::from_flatbuffer_with_options(buf, options).and_then(OidRef::unpack)
         }
         /// Encodes the value as a finished buffer with this type as root.
         pub fn to_flatbuffer(&self) -> ::std::vec::Vec<u8> {
@@ -5840,6 +6521,8 @@ pub mod wamp {
         }
     }
     /// A zero-copy reader of the table [`Oid`] in a verified buffer.
+    ///
+    /// String accessors never hand out invalid UTF-8: a string that is not valid UTF-8 reads as `None` (as does an element of a vector of strings), and [`Self::unpack`] fails on it, naming its field path.
     #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
     #[allow(non_camel_case_types)]
     pub struct OidRef<'a> {
@@ -5893,12 +6576,37 @@ pub mod wamp {
         pub fn as_table(&self) -> ::wamp_idl_runtime::__private::reader::Table<'a> {
             self.table
         }
-        /// Copies the table into its owned form.
-        pub fn unpack(self) -> Oid {
-            Oid { value: self.value() }
+        /// Copies the table into its owned form. Fails when a string
+        /// (here or in a nested table) is not valid UTF-8, naming its field
+        /// path: the verifier checks strings by range only, and UTF-8 is
+        /// checked once, here (accessors read such a string as `None`).
+        pub fn unpack(
+            self,
+        ) -> ::core::result::Result<
+            Oid,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            self.unpack_at(&::wamp_idl_runtime::__private::validate::FieldPath::Root)
+        }
+        /// [`Self::unpack`] for a table at `path` inside another one.
+        #[doc(hidden)]
+        pub fn unpack_at(
+            self,
+            path: &::wamp_idl_runtime::__private::validate::FieldPath<'_>,
+        ) -> ::core::result::Result<
+            Oid,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            let _ = path;
+            ::core::result::Result::Ok(Oid { value: self.value() })
         }
         /// Copies the table into its owned form (same as [`Self::unpack`]).
-        pub fn to_owned(self) -> Oid {
+        pub fn to_owned(
+            self,
+        ) -> ::core::result::Result<
+            Oid,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
             self.unpack()
         }
     }
@@ -6037,7 +6745,7 @@ pub mod wamp {
             Self,
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
-            OidsRef::from_flatbuffer(buf).map(OidsRef::unpack)
+            OidsRef::from_flatbuffer(buf).and_then(OidsRef::unpack)
         }
         /// Verifies `buf` with explicit limits (depth, tables, size) and decodes it.
         pub fn from_flatbuffer_with_options(
@@ -6047,7 +6755,7 @@ pub mod wamp {
             Self,
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
-            OidsRef::from_flatbuffer_with_options(buf, options).map(OidsRef::unpack)
+            OidsRef::from_flatbuffer_with_options(buf, options).and_then(OidsRef::unpack)
         }
         /// Encodes the value as a finished buffer with this type as root.
         pub fn to_flatbuffer(&self) -> ::std::vec::Vec<u8> {
@@ -6094,6 +6802,8 @@ pub mod wamp {
         }
     }
     /// A zero-copy reader of the table [`Oids`] in a verified buffer.
+    ///
+    /// String accessors never hand out invalid UTF-8: a string that is not valid UTF-8 reads as `None` (as does an element of a vector of strings), and [`Self::unpack`] fails on it, naming its field path.
     #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
     #[allow(non_camel_case_types)]
     pub struct OidsRef<'a> {
@@ -6149,16 +6859,41 @@ pub mod wamp {
         pub fn as_table(&self) -> ::wamp_idl_runtime::__private::reader::Table<'a> {
             self.table
         }
-        /// Copies the table into its owned form.
-        pub fn unpack(self) -> Oids {
-            Oids {
+        /// Copies the table into its owned form. Fails when a string
+        /// (here or in a nested table) is not valid UTF-8, naming its field
+        /// path: the verifier checks strings by range only, and UTF-8 is
+        /// checked once, here (accessors read such a string as `None`).
+        pub fn unpack(
+            self,
+        ) -> ::core::result::Result<
+            Oids,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            self.unpack_at(&::wamp_idl_runtime::__private::validate::FieldPath::Root)
+        }
+        /// [`Self::unpack`] for a table at `path` inside another one.
+        #[doc(hidden)]
+        pub fn unpack_at(
+            self,
+            path: &::wamp_idl_runtime::__private::validate::FieldPath<'_>,
+        ) -> ::core::result::Result<
+            Oids,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            let _ = path;
+            ::core::result::Result::Ok(Oids {
                 value: self
                     .value()
                     .map(|value| ::core::iter::Iterator::collect(value.iter())),
-            }
+            })
         }
         /// Copies the table into its owned form (same as [`Self::unpack`]).
-        pub fn to_owned(self) -> Oids {
+        pub fn to_owned(
+            self,
+        ) -> ::core::result::Result<
+            Oids,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
             self.unpack()
         }
     }
@@ -6299,7 +7034,7 @@ pub mod wamp {
             Self,
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
-            EthAddressRef::from_flatbuffer(buf).map(EthAddressRef::unpack)
+            EthAddressRef::from_flatbuffer(buf).and_then(EthAddressRef::unpack)
         }
         /// Verifies `buf` with explicit limits (depth, tables, size) and decodes it.
         pub fn from_flatbuffer_with_options(
@@ -6310,7 +7045,7 @@ pub mod wamp {
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
             EthAddressRef::from_flatbuffer_with_options(buf, options)
-                .map(EthAddressRef::unpack)
+                .and_then(EthAddressRef::unpack)
         }
         /// Encodes the value as a finished buffer with this type as root.
         pub fn to_flatbuffer(&self) -> ::std::vec::Vec<u8> {
@@ -6342,6 +7077,8 @@ pub mod wamp {
         }
     }
     /// A zero-copy reader of the table [`EthAddress`] in a verified buffer.
+    ///
+    /// String accessors never hand out invalid UTF-8: a string that is not valid UTF-8 reads as `None` (as does an element of a vector of strings), and [`Self::unpack`] fails on it, naming its field path.
     #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
     #[allow(non_camel_case_types)]
     pub struct EthAddressRef<'a> {
@@ -6395,12 +7132,37 @@ pub mod wamp {
         pub fn as_table(&self) -> ::wamp_idl_runtime::__private::reader::Table<'a> {
             self.table
         }
-        /// Copies the table into its owned form.
-        pub fn unpack(self) -> EthAddress {
-            EthAddress { value: self.value() }
+        /// Copies the table into its owned form. Fails when a string
+        /// (here or in a nested table) is not valid UTF-8, naming its field
+        /// path: the verifier checks strings by range only, and UTF-8 is
+        /// checked once, here (accessors read such a string as `None`).
+        pub fn unpack(
+            self,
+        ) -> ::core::result::Result<
+            EthAddress,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            self.unpack_at(&::wamp_idl_runtime::__private::validate::FieldPath::Root)
+        }
+        /// [`Self::unpack`] for a table at `path` inside another one.
+        #[doc(hidden)]
+        pub fn unpack_at(
+            self,
+            path: &::wamp_idl_runtime::__private::validate::FieldPath<'_>,
+        ) -> ::core::result::Result<
+            EthAddress,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            let _ = path;
+            ::core::result::Result::Ok(EthAddress { value: self.value() })
         }
         /// Copies the table into its owned form (same as [`Self::unpack`]).
-        pub fn to_owned(self) -> EthAddress {
+        pub fn to_owned(
+            self,
+        ) -> ::core::result::Result<
+            EthAddress,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
             self.unpack()
         }
     }
@@ -6539,7 +7301,7 @@ pub mod wamp {
             Self,
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
-            EthAddressesRef::from_flatbuffer(buf).map(EthAddressesRef::unpack)
+            EthAddressesRef::from_flatbuffer(buf).and_then(EthAddressesRef::unpack)
         }
         /// Verifies `buf` with explicit limits (depth, tables, size) and decodes it.
         pub fn from_flatbuffer_with_options(
@@ -6550,7 +7312,7 @@ pub mod wamp {
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
             EthAddressesRef::from_flatbuffer_with_options(buf, options)
-                .map(EthAddressesRef::unpack)
+                .and_then(EthAddressesRef::unpack)
         }
         /// Encodes the value as a finished buffer with this type as root.
         pub fn to_flatbuffer(&self) -> ::std::vec::Vec<u8> {
@@ -6597,6 +7359,8 @@ pub mod wamp {
         }
     }
     /// A zero-copy reader of the table [`EthAddresses`] in a verified buffer.
+    ///
+    /// String accessors never hand out invalid UTF-8: a string that is not valid UTF-8 reads as `None` (as does an element of a vector of strings), and [`Self::unpack`] fails on it, naming its field path.
     #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
     #[allow(non_camel_case_types)]
     pub struct EthAddressesRef<'a> {
@@ -6652,16 +7416,41 @@ pub mod wamp {
         pub fn as_table(&self) -> ::wamp_idl_runtime::__private::reader::Table<'a> {
             self.table
         }
-        /// Copies the table into its owned form.
-        pub fn unpack(self) -> EthAddresses {
-            EthAddresses {
+        /// Copies the table into its owned form. Fails when a string
+        /// (here or in a nested table) is not valid UTF-8, naming its field
+        /// path: the verifier checks strings by range only, and UTF-8 is
+        /// checked once, here (accessors read such a string as `None`).
+        pub fn unpack(
+            self,
+        ) -> ::core::result::Result<
+            EthAddresses,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            self.unpack_at(&::wamp_idl_runtime::__private::validate::FieldPath::Root)
+        }
+        /// [`Self::unpack`] for a table at `path` inside another one.
+        #[doc(hidden)]
+        pub fn unpack_at(
+            self,
+            path: &::wamp_idl_runtime::__private::validate::FieldPath<'_>,
+        ) -> ::core::result::Result<
+            EthAddresses,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            let _ = path;
+            ::core::result::Result::Ok(EthAddresses {
                 value: self
                     .value()
                     .map(|value| ::core::iter::Iterator::collect(value.iter())),
-            }
+            })
         }
         /// Copies the table into its owned form (same as [`Self::unpack`]).
-        pub fn to_owned(self) -> EthAddresses {
+        pub fn to_owned(
+            self,
+        ) -> ::core::result::Result<
+            EthAddresses,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
             self.unpack()
         }
     }
@@ -6802,7 +7591,7 @@ pub mod wamp {
             Self,
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
-            UintRef::from_flatbuffer(buf).map(UintRef::unpack)
+            UintRef::from_flatbuffer(buf).and_then(UintRef::unpack)
         }
         /// Verifies `buf` with explicit limits (depth, tables, size) and decodes it.
         pub fn from_flatbuffer_with_options(
@@ -6812,7 +7601,7 @@ pub mod wamp {
             Self,
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
-            UintRef::from_flatbuffer_with_options(buf, options).map(UintRef::unpack)
+            UintRef::from_flatbuffer_with_options(buf, options).and_then(UintRef::unpack)
         }
         /// Encodes the value as a finished buffer with this type as root.
         pub fn to_flatbuffer(&self) -> ::std::vec::Vec<u8> {
@@ -6837,6 +7626,8 @@ pub mod wamp {
         }
     }
     /// A zero-copy reader of the table [`Uint`] in a verified buffer.
+    ///
+    /// String accessors never hand out invalid UTF-8: a string that is not valid UTF-8 reads as `None` (as does an element of a vector of strings), and [`Self::unpack`] fails on it, naming its field path.
     #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
     #[allow(non_camel_case_types)]
     pub struct UintRef<'a> {
@@ -6888,12 +7679,37 @@ pub mod wamp {
         pub fn as_table(&self) -> ::wamp_idl_runtime::__private::reader::Table<'a> {
             self.table
         }
-        /// Copies the table into its owned form.
-        pub fn unpack(self) -> Uint {
-            Uint { value: self.value() }
+        /// Copies the table into its owned form. Fails when a string
+        /// (here or in a nested table) is not valid UTF-8, naming its field
+        /// path: the verifier checks strings by range only, and UTF-8 is
+        /// checked once, here (accessors read such a string as `None`).
+        pub fn unpack(
+            self,
+        ) -> ::core::result::Result<
+            Uint,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            self.unpack_at(&::wamp_idl_runtime::__private::validate::FieldPath::Root)
+        }
+        /// [`Self::unpack`] for a table at `path` inside another one.
+        #[doc(hidden)]
+        pub fn unpack_at(
+            self,
+            path: &::wamp_idl_runtime::__private::validate::FieldPath<'_>,
+        ) -> ::core::result::Result<
+            Uint,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            let _ = path;
+            ::core::result::Result::Ok(Uint { value: self.value() })
         }
         /// Copies the table into its owned form (same as [`Self::unpack`]).
-        pub fn to_owned(self) -> Uint {
+        pub fn to_owned(
+            self,
+        ) -> ::core::result::Result<
+            Uint,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
             self.unpack()
         }
     }
@@ -6906,7 +7722,9 @@ pub mod wamp {
             ::wamp_idl_runtime::__private::flatbuffers::InvalidFlatbuffer,
         > {
             let tv = v.visit_table(pos)?;
-            let tv = tv.visit_field::<u64>("value", 4, false)?;
+            let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                u64,
+            >(tv, "value", 4, false)?;
             tv.finish();
             ::core::result::Result::Ok(())
         }
@@ -7015,7 +7833,7 @@ pub mod wamp {
             Self,
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
-            UintsRef::from_flatbuffer(buf).map(UintsRef::unpack)
+            UintsRef::from_flatbuffer(buf).and_then(UintsRef::unpack)
         }
         /// Verifies `buf` with explicit limits (depth, tables, size) and decodes it.
         pub fn from_flatbuffer_with_options(
@@ -7025,7 +7843,8 @@ pub mod wamp {
             Self,
             ::wamp_idl_runtime::__private::verify::DecodeError,
         > {
-            UintsRef::from_flatbuffer_with_options(buf, options).map(UintsRef::unpack)
+            UintsRef::from_flatbuffer_with_options(buf, options)
+                .and_then(UintsRef::unpack)
         }
         /// Encodes the value as a finished buffer with this type as root.
         pub fn to_flatbuffer(&self) -> ::std::vec::Vec<u8> {
@@ -7059,6 +7878,8 @@ pub mod wamp {
         }
     }
     /// A zero-copy reader of the table [`Uints`] in a verified buffer.
+    ///
+    /// String accessors never hand out invalid UTF-8: a string that is not valid UTF-8 reads as `None` (as does an element of a vector of strings), and [`Self::unpack`] fails on it, naming its field path.
     #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
     #[allow(non_camel_case_types)]
     pub struct UintsRef<'a> {
@@ -7114,16 +7935,41 @@ pub mod wamp {
         pub fn as_table(&self) -> ::wamp_idl_runtime::__private::reader::Table<'a> {
             self.table
         }
-        /// Copies the table into its owned form.
-        pub fn unpack(self) -> Uints {
-            Uints {
+        /// Copies the table into its owned form. Fails when a string
+        /// (here or in a nested table) is not valid UTF-8, naming its field
+        /// path: the verifier checks strings by range only, and UTF-8 is
+        /// checked once, here (accessors read such a string as `None`).
+        pub fn unpack(
+            self,
+        ) -> ::core::result::Result<
+            Uints,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            self.unpack_at(&::wamp_idl_runtime::__private::validate::FieldPath::Root)
+        }
+        /// [`Self::unpack`] for a table at `path` inside another one.
+        #[doc(hidden)]
+        pub fn unpack_at(
+            self,
+            path: &::wamp_idl_runtime::__private::validate::FieldPath<'_>,
+        ) -> ::core::result::Result<
+            Uints,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
+            let _ = path;
+            ::core::result::Result::Ok(Uints {
                 value: self
                     .value()
                     .map(|value| ::core::iter::Iterator::collect(value.iter())),
-            }
+            })
         }
         /// Copies the table into its owned form (same as [`Self::unpack`]).
-        pub fn to_owned(self) -> Uints {
+        pub fn to_owned(
+            self,
+        ) -> ::core::result::Result<
+            Uints,
+            ::wamp_idl_runtime::__private::verify::DecodeError,
+        > {
             self.unpack()
         }
     }
@@ -7136,12 +7982,11 @@ pub mod wamp {
             ::wamp_idl_runtime::__private::flatbuffers::InvalidFlatbuffer,
         > {
             let tv = v.visit_table(pos)?;
-            let tv = tv
-                .visit_field::<
-                    ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
-                        ::wamp_idl_runtime::__private::flatbuffers::Vector<'_, u64>,
-                    >,
-                >("value", 4, false)?;
+            let tv = ::wamp_idl_runtime::__private::verify::visit_leaf::<
+                ::wamp_idl_runtime::__private::flatbuffers::ForwardsUOffset<
+                    ::wamp_idl_runtime::__private::flatbuffers::Vector<'_, u64>,
+                >,
+            >(tv, "value", 4, false)?;
             tv.finish();
             ::core::result::Result::Ok(())
         }

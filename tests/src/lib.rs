@@ -26,6 +26,36 @@ pub mod meta {
     wamp_idl_runtime::wamp_interface!("../schemas/wamp-meta.fbs");
 }
 
+/// The base library of the workspace (`schemas/wamp.fbs`) on its own.
+pub mod wamp_base {
+    wamp_idl_runtime::wamp_interface!("../schemas/wamp.fbs");
+}
+
+/// The WAMP FlatBuffers envelope (`schemas/wamp/message.fbs`, which includes
+/// every other file of `schemas/wamp/`).
+pub mod envelope {
+    wamp_idl_runtime::wamp_interface!("../schemas/wamp/message.fbs");
+}
+
+/// The dynamic authentication and authorization catalog (`schemas/wamp-auth.fbs`).
+pub mod auth {
+    wamp_idl_runtime::wamp_interface!("../schemas/wamp-auth.fbs");
+}
+
+/// The router-worker control catalog (`schemas/wamp-control.fbs`): an
+/// interface whose URIs are templates and whose methods have no `wampuri`.
+pub mod control {
+    wamp_idl_runtime::wamp_interface!("../schemas/wamp-control.fbs");
+}
+
+/// The key-exchange placeholders (`schemas/wamp-exchange.fbs`): methods
+/// without `type` or `wampuri`.
+// Its three interfaces all declare `wamp.fixme`: the macro warns twice.
+#[allow(deprecated)]
+pub mod exchange {
+    wamp_idl_runtime::wamp_interface!("../schemas/wamp-exchange.fbs");
+}
+
 /// The formatted expansion of `schemas/game.fbs` (the snapshot), compiled as
 /// ordinary source: lints such as `missing_docs` and clippy's are not all
 /// reported inside macro expansions, but they are here.

@@ -51,7 +51,7 @@ fn union_readers_and_owned_values() {
         Some(ShapeRef::Other(label)) => assert_eq!(label.text(), Some("o")),
         other => panic!("unexpected {other:?}"),
     }
-    assert_eq!(reader.unpack(), drawing);
+    assert_eq!(reader.unpack().unwrap(), drawing);
     let json = serde_json::to_value(&drawing).unwrap();
     assert_eq!(json["shape_type"], "Point");
     assert_eq!(json["optional_shape_type"], "Other");

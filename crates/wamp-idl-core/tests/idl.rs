@@ -305,3 +305,60 @@ rpc_service ICalc (type: "interface", uuid: "4ac8a6b5-9d2b-4a5c-8a3c-5e0f0d7e3b1
         Some(ValueConstraint::Uri(UriRule::Name))
     );
 }
+
+/// The official catalog's shapes (WAMP-REFERENCE §5.5): methods without `type`
+/// are procedures, methods without `wampuri` extend the interface prefix, and
+/// URI templates keep their placeholders.
+#[test]
+fn official_catalog_shapes() {
+    use wamp_idl_core::idl::uri::PlaceholderKind;
+    let options = Options {
+        include_dirs: vec![schemas_dir()],
+    };
+    for name in ["wamp-auth.fbs", "wamp-control.fbs", "wamp-exchange.fbs"] {
+        let compiled = compile(&[schemas_dir().join(name)], &options, &FsLoader);
+        let errors: Vec<_> = compiled
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| d.message.clone())
+            .collect();
+        assert!(errors.is_empty(), "{name}: {errors:?}");
+        let catalog = compiled.catalog.expect("catalog");
+        match name {
+            "wamp-control.fbs" => {
+                let control = catalog.interface("INodeControl").unwrap();
+                assert_eq!(control.procedures.len() + control.topics.len(), 27);
+                let first = &control.procedures[0];
+                assert_eq!(
+                    first.uri,
+                    "crossbarfabriccenter.node.<node_id:str>.worker.<worker_id:str>.get_router_realms"
+                );
+                let names: Vec<_> = first
+                    .placeholders
+                    .iter()
+                    .map(|p| (p.name.as_str(), p.kind))
+                    .collect();
+                assert_eq!(
+                    names,
+                    [
+                        ("node_id", PlaceholderKind::String),
+                        ("worker_id", PlaceholderKind::String)
+                    ]
+                );
+            }
+            "wamp-exchange.fbs" => {
+                for interface in &catalog.interfaces {
+                    assert_eq!(interface.procedures.len(), 1);
+                    assert_eq!(interface.procedures[0].uri, "wamp.fixme");
+                    assert_eq!(interface.procedures[0].kind, MethodKind::Procedure);
+                }
+            }
+            _ => {
+                let auth = catalog.interface("IWampAuthorize").unwrap();
+                assert_eq!(auth.procedures[0].uri, "wamp.session.authorize");
+                assert!(auth.procedures[0].placeholders.is_empty());
+            }
+        }
+    }
+}

@@ -143,6 +143,21 @@ fn compile_error(span: Span, message: &str) -> TokenStream {
     quote_spanned!(span=> ::core::compile_error!(#message);)
 }
 
+/// A warning on stable Rust, which has no warning API for proc macros: the use
+/// of a deprecated constant whose note is `message`, at `span`. It obeys
+/// `#[allow(deprecated)]` and `-D warnings` like any other warning.
+fn compile_warning(span: Span, message: &str) -> TokenStream {
+    let note = format!("\n{}", message.trim_end());
+    quote_spanned!(span=>
+        const _: () = {
+            #[deprecated(note = #note)]
+            #[allow(non_upper_case_globals)]
+            const wamp_idl_schema_warning: () = ();
+            wamp_idl_schema_warning
+        };
+    )
+}
+
 /// Resolves a path literal against the manifest directory.
 fn resolve(manifest_dir: &Path, literal: &LitStr) -> Result<PathBuf, TokenStream> {
     let value = literal.value();
@@ -165,6 +180,8 @@ struct Expansion {
     tracked: TokenStream,
     /// `compile_error!`s; empty when the schema is fine.
     errors: TokenStream,
+    /// The schema's warnings, as deprecation warnings (see [`compile_warning`]).
+    warnings: TokenStream,
     generated: TokenStream,
 }
 
@@ -183,6 +200,7 @@ fn expand_schema(path: &LitStr, options: &MacroOptions) -> Expansion {
         compiled: None,
         tracked: TokenStream::new(),
         errors,
+        warnings: TokenStream::new(),
         generated: TokenStream::new(),
     };
     let Some(manifest_dir) = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from) else {
@@ -229,13 +247,22 @@ fn expand_schema(path: &LitStr, options: &MacroOptions) -> Expansion {
         }
     }
     let mut errors = TokenStream::new();
+    let mut warnings = TokenStream::new();
+    let relative = |text: String| relative_paths(&manifest_dir, text);
+    if !diagnostics.has_errors() {
+        for diagnostic in diagnostics.iter() {
+            if matches!(diagnostic.severity, Severity::Warning) {
+                let text = relative(diagnostic.render(&compiled.sources));
+                warnings.extend(compile_warning(span, &text));
+            }
+        }
+    }
     if diagnostics.has_errors() {
         // Show the schema's errors only: the expansion of a broken schema would
         // add follow-up errors that point nowhere useful.
-        let prefix = format!("{}/", manifest_dir.display());
         for diagnostic in diagnostics.into_sorted() {
             if matches!(diagnostic.severity, Severity::Error) {
-                let text = diagnostic.render(&compiled.sources).replace(&prefix, "");
+                let text = relative(diagnostic.render(&compiled.sources));
                 errors.extend(compile_error(span, &for_rustc(&text)));
             }
         }
@@ -245,8 +272,24 @@ fn expand_schema(path: &LitStr, options: &MacroOptions) -> Expansion {
         compiled: Some(compiled),
         tracked,
         errors,
+        warnings,
         generated,
     }
+}
+
+/// Writes the paths in `text` relative to the manifest directory, as the
+/// user wrote them (`schemas/x.fbs`, `../schemas/wamp.fbs`), for files up to
+/// three directories above it.
+fn relative_paths(manifest_dir: &Path, mut text: String) -> String {
+    let mut up = String::new();
+    for dir in manifest_dir.ancestors().take(4) {
+        if dir.parent().is_none() {
+            break;
+        }
+        text = text.replace(&format!("{}/", dir.display()), &up);
+        up.push_str("../");
+    }
+    text
 }
 
 /// Drops the `error: ` that rustc adds itself (`x.fbs:3:5: error: msg` →
@@ -269,10 +312,11 @@ fn expand(input: &Input) -> TokenStream {
     let Expansion {
         tracked,
         errors,
+        warnings,
         generated,
         ..
     } = expand_schema(&input.path, &input.options);
-    quote!(#errors #tracked #generated)
+    quote!(#errors #warnings #tracked #generated)
 }
 
 /// Checks a hand-written trait against an interface of a WAMP IDL catalog.
@@ -562,8 +606,10 @@ fn expand_trait(args: &AttrArgs, user_trait: &syn::ItemTrait, item: TokenStream)
         compiled,
         tracked,
         errors,
+        warnings,
         generated,
     } = expand_schema(&args.schema, &args.options);
+    let tracked = quote!(#warnings #tracked);
     if !errors.is_empty() {
         // The trait names generated types that do not exist now; leave it out
         // so the schema's errors are all the user sees.

@@ -9,6 +9,17 @@
 //!   schema name;
 //! - nested values use flatc's JSON mapping (tables as dicts keyed by field
 //!   name, enums by value name, unions as `<field>_type` + `<field>`);
+//! - a union field of the table itself travels as flatc's JSON writes it, as
+//!   two parts: `<field>_type` (the member's name, e.g. `"Circle"`) and
+//!   `<field>` (the member's value). As a positional argument, `<field>_type`
+//!   takes its own position just before `<field>` (as its hidden field id
+//!   does), so `table Draw { id: int; shape: Shape; }` is
+//!   `args = [id, "Circle", {..}]`; as a keyword argument, both are keys
+//!   (`{"shape_type": "Circle", "shape": {..}}`). A vector of unions is a
+//!   list of names and a list of values, pairwise. An unknown member name is
+//!   an error at its path (`args[1]: unknown member ...`,
+//!   `kwargs.shape_type: ...`), and validation errors inside the member name
+//!   the value's path (`kwargs.shape.name: ...`);
 //! - on output, absent optional arguments at the end of `args` are left out
 //!   (an absent one in the middle is sent as `null`), absent optional keyword
 //!   arguments are left out, and an empty `args` list or `kwargs` dict is not
@@ -595,24 +606,25 @@ where
     })
 }
 
-/// Registers every `(procedure, handler)` pair; if one fails, the ones
+/// Registers every `(procedure URI, handler)` pair; if one fails, the ones
 /// registered before it are unregistered again and the error returned.
 ///
 /// # Errors
 ///
 /// The router's `ERROR` for the first registration that failed
 /// (e.g. `wamp.error.procedure_already_exists`).
-pub async fn register_procedures<S>(
+pub async fn register_procedures<S, U>(
     session: &S,
-    procedures: Vec<(&'static str, InvocationHandler)>,
+    procedures: Vec<(U, InvocationHandler)>,
 ) -> std::result::Result<Vec<Registration>, CallError>
 where
     S: Session + ?Sized,
+    U: AsRef<str> + Send,
 {
     let mut registrations = Vec::with_capacity(procedures.len());
     for (procedure, handler) in procedures {
         match session
-            .register(procedure, RegisterOptions::new(), handler)
+            .register(procedure.as_ref(), RegisterOptions::new(), handler)
             .await
         {
             Ok(registration) => registrations.push(registration),

@@ -69,3 +69,63 @@ pub fn check_uri(uri: &str, check: UriCheck, kind: UriKind) -> Result<(), String
     }
     Ok(())
 }
+
+/// Fills the placeholders of a URI template with `values` (`(name, value)`
+/// pairs): `crossbarfabriccenter.node.<node_id:str>.stop` with
+/// `[("node_id", "n1")]` is `crossbarfabriccenter.node.n1.stop`.
+///
+/// Placeholders are autobahn-python's: `<name>`, `<name:string>` (also
+/// `<name:str>`), `<name:int>` and `<name:suffix>` (the rest of the URI, last
+/// only). A `string` or `int` value must be one loose URI component (an `int`
+/// one of ASCII digits); a `suffix` value one or more components. The error
+/// names the placeholder and says what is wrong. Generated code calls this with
+/// the interface's `UriParams`.
+///
+/// # Examples
+///
+/// ```
+/// use wamp_idl_runtime::uri::expand_template;
+///
+/// let uri = expand_template("app.<shard:int>.user.<name>.get", &[("shard", "7"), ("name", "ann")]);
+/// assert_eq!(uri.unwrap(), "app.7.user.ann.get");
+/// assert!(expand_template("app.<name>.get", &[("name", "a.b")]).is_err());
+/// assert!(expand_template("app.<name>.get", &[]).is_err());
+/// assert_eq!(expand_template("app.<rest:suffix>", &[("rest", "a.b")]).unwrap(), "app.a.b");
+/// ```
+pub fn expand_template(template: &str, values: &[(&str, &str)]) -> Result<String, String> {
+    let mut uri = String::with_capacity(template.len() + 16);
+    for (index, component) in template.split('.').enumerate() {
+        if index > 0 {
+            uri.push('.');
+        }
+        let Some(inner) = component
+            .strip_prefix('<')
+            .and_then(|c| c.strip_suffix('>'))
+        else {
+            uri.push_str(component);
+            continue;
+        };
+        let (name, kind) = inner.split_once(':').unwrap_or((inner, "string"));
+        let value = values
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| *v)
+            .ok_or_else(|| format!("URI template `{template}`: no value for `<{inner}>`"))?;
+        let problem = match kind {
+            "int" if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) => {
+                Some("is not a non-negative integer".to_owned())
+            }
+            _ if kind != "suffix" && value.contains('.') => Some("contains `.`".to_owned()),
+            _ => check_uri(value, UriCheck::Loose, UriKind::Exact)
+                .err()
+                .map(|e| format!("is invalid ({e})")),
+        };
+        if let Some(problem) = problem {
+            return Err(format!(
+                "URI template `{template}`: the value {value:?} of `<{inner}>` {problem}"
+            ));
+        }
+        uri.push_str(value);
+    }
+    Ok(uri)
+}

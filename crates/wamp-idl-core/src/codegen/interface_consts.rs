@@ -14,6 +14,7 @@ use quote::{format_ident, quote};
 
 use super::{docs, names, Ctx};
 use crate::diag::{Diagnostic, Diagnostics, Span};
+use crate::idl::uri::PlaceholderKind;
 use crate::idl::{Interface, Method, MethodKind};
 use crate::schema::ObjectId;
 
@@ -32,6 +33,44 @@ pub fn module_namespace(interface: &Interface) -> Vec<String> {
 /// A method's Rust name (`session_get`).
 pub fn method_ident(method: &Method) -> Ident {
     names::field_ident(&method.name)
+}
+
+/// The placeholders of an interface's URI templates, each name once, in the
+/// order of first use, with the Rust type of its value: `u64` for an `int`
+/// placeholder (used as `int` everywhere), `String` otherwise.
+pub fn uri_params(interface: &Interface) -> Vec<(String, bool)> {
+    let mut params: Vec<(String, bool)> = Vec::new();
+    for method in interface.procedures.iter().chain(&interface.topics) {
+        for placeholder in &method.placeholders {
+            let is_int = placeholder.kind == PlaceholderKind::Int;
+            match params
+                .iter_mut()
+                .find(|(name, _)| *name == placeholder.name)
+            {
+                Some((_, int)) => *int &= is_int,
+                None => params.push((placeholder.name.clone(), is_int)),
+            }
+        }
+    }
+    params
+}
+
+/// The URI of `method` as an expression of type `&str` in generated code:
+/// the constant, or for a template the constant filled from `params` (an
+/// expression of type `&UriParams`), ending the function with `Err` when a
+/// value does not fit.
+pub fn uri_expr(
+    module: &TokenStream,
+    method: &Method,
+    params: &TokenStream,
+    map_err: &TokenStream,
+) -> TokenStream {
+    let konst = names::const_ident(&method.name);
+    if method.placeholders.is_empty() {
+        quote!(#module::uri::#konst)
+    } else {
+        quote!(&#params.expand(#module::uri::#konst).map_err(#map_err)?)
+    }
 }
 
 /// Fully qualified schema name of a table.
@@ -114,14 +153,16 @@ pub fn emit(ctx: &Ctx<'_>, interface: &Interface) -> TokenStream {
                 let yld = format_ident!("yield_{}", snake);
                 let call_doc = format!(" A `CALL` of `{uri}` with a typed request.");
                 let yield_doc = format!(" A `YIELD` answering `{uri}` with a typed result.");
+                let (params_arg, uri) = builder_uri(ctx, method);
                 builders.push(quote! {
                     #[doc = #call_doc]
                     pub fn #call(
                         request: u64,
+                        #params_arg
                         value: &#request,
                         mode: #rt::typed::PayloadMode,
                     ) -> #rt::Result<#rt::Message> {
-                        #rt::typed::call_message(request, uri::#konst, value, mode).map(#rt::Message::Call)
+                        #rt::typed::call_message(request, #uri, value, mode).map(#rt::Message::Call)
                     }
                     #[doc = #yield_doc]
                     pub fn #yld(
@@ -138,14 +179,16 @@ pub fn emit(ctx: &Ctx<'_>, interface: &Interface) -> TokenStream {
                 let event = format_ident!("event_{}", snake);
                 let publish_doc = format!(" A `PUBLISH` to `{uri}` with a typed event.");
                 let event_doc = format!(" An `EVENT` of `{uri}` with a typed event.");
+                let (params_arg, uri) = builder_uri(ctx, method);
                 builders.push(quote! {
                     #[doc = #publish_doc]
                     pub fn #publish(
                         request: u64,
+                        #params_arg
                         value: &#request,
                         mode: #rt::typed::PayloadMode,
                     ) -> #rt::Result<#rt::Message> {
-                        #rt::typed::publish_message(request, uri::#konst, value, mode).map(#rt::Message::Publish)
+                        #rt::typed::publish_message(request, #uri, value, mode).map(#rt::Message::Publish)
                     }
                     #[doc = #event_doc]
                     pub fn #event(
@@ -160,6 +203,7 @@ pub fn emit(ctx: &Ctx<'_>, interface: &Interface) -> TokenStream {
             }
         }
     }
+    let uri_params_struct = emit_uri_params(ctx, interface);
     let uri_doc = format!(" URIs of the procedures and topics of `{full}`.");
     quote! {
         #[doc = #module_doc]
@@ -177,6 +221,8 @@ pub fn emit(ctx: &Ctx<'_>, interface: &Interface) -> TokenStream {
             pub mod uri {
                 #(#uri_consts)*
             }
+
+            #uri_params_struct
 
             /// Static description of the interface: procedures then topics.
             pub const REFLECTION: #rt::typed::InterfaceInfo = #rt::typed::InterfaceInfo {
@@ -204,6 +250,66 @@ pub fn emit(ctx: &Ctx<'_>, interface: &Interface) -> TokenStream {
     }
 }
 
+/// The `uri_params: &UriParams,` argument of a builder (none for a plain URI)
+/// and the URI expression it uses.
+fn builder_uri(ctx: &Ctx<'_>, method: &Method) -> (TokenStream, TokenStream) {
+    let rt = &ctx.rt;
+    if method.placeholders.is_empty() {
+        let konst = names::const_ident(&method.name);
+        return (TokenStream::new(), quote!(uri::#konst));
+    }
+    let map_err = quote!(|error: #rt::CallError| #rt::Error::encode(::std::string::ToString::to_string(&error)));
+    (
+        quote!(uri_params: &UriParams,),
+        uri_expr(&quote!(self), method, &quote!(uri_params), &map_err),
+    )
+}
+
+/// `pub struct UriParams` of an interface with URI templates: one field per
+/// placeholder, and `expand`.
+fn emit_uri_params(ctx: &Ctx<'_>, interface: &Interface) -> TokenStream {
+    let params = uri_params(interface);
+    if params.is_empty() {
+        return TokenStream::new();
+    }
+    let rt = &ctx.rt;
+    let fields = params.iter().map(|(name, is_int)| {
+        let ident = names::field_ident(name);
+        let ty = if *is_int {
+            quote!(u64)
+        } else {
+            quote!(::std::string::String)
+        };
+        let doc = format!(" The value of `<{name}>`.");
+        quote!(#[doc = #doc] pub #ident: #ty,)
+    });
+    let values = params.iter().map(|(name, _)| {
+        let ident = names::field_ident(name);
+        quote!((#name, ::std::string::ToString::to_string(&self.#ident)))
+    });
+    quote! {
+        /// Values for the placeholders of the interface's URI templates.
+        #[derive(::core::clone::Clone, ::core::fmt::Debug, ::core::default::Default, ::core::cmp::PartialEq, ::core::cmp::Eq, ::core::hash::Hash)]
+        pub struct UriParams {
+            #(#fields)*
+        }
+
+        impl UriParams {
+            /// Fills `template` (one of the [`uri`] constants) with these values;
+            /// a value that is not a valid URI component is a
+            /// `wamp.error.invalid_uri` error naming the placeholder.
+            pub fn expand(&self, template: &str) -> ::core::result::Result<::std::string::String, #rt::CallError> {
+                let values = [#(#values),*];
+                let pairs: ::std::vec::Vec<(&str, &str)> = ::core::iter::Iterator::collect(
+                    ::core::iter::Iterator::map(values.iter(), |(name, value)| (*name, value.as_str())),
+                );
+                #rt::uri::expand_template(template, &pairs)
+                    .map_err(|message| #rt::CallError::with_message(#rt::CallError::INVALID_URI, message))
+            }
+        }
+    }
+}
+
 /// Names taken by the generated client and trait besides the methods.
 const CLIENT_RESERVED: &[&str] = &[
     "new",
@@ -211,6 +317,7 @@ const CLIENT_RESERVED: &[&str] = &[
     "payload_mode",
     "session",
     "into_session",
+    "uri_params",
 ];
 const TRAIT_RESERVED: &[&str] = &["register_all"];
 
@@ -450,16 +557,30 @@ mod tests {
     }
 
     #[test]
-    fn union_fields_in_payload_tables_are_reported() {
-        let (_, diagnostics) = run(&format!(
-            "union U {{ A }} table WithUnion {{ u: U; }} {}",
+    fn union_fields_in_payload_tables_are_generated() {
+        let (code, diagnostics) = run(&format!(
+            "union U {{ A }} table WithUnion {{ n: int; u: U; v: [U] (kwarg); }} {}",
             service("a (WithUnion): A (type: \"procedure\", wampuri: \"foo.a\");")
         ));
+        assert_eq!(diagnostics, "");
+        let flat: String = code.split_whitespace().collect();
+        // `u_type` takes its own position before `u`; `v` and `v_type` are kwargs.
         assert!(
-            diagnostics.contains(
-                "the union field `u` in the WAMP payload table `WithUnion` is not supported by the code generator yet"
-            ),
-            "{diagnostics}"
+            flat.contains("(\"u_type\",::wamp_idl_runtime::typed::FieldSlot::Arg(1usize))"),
+            "{code}"
         );
+        assert!(
+            flat.contains("(\"u\",::wamp_idl_runtime::typed::FieldSlot::Arg(2usize))"),
+            "{code}"
+        );
+        assert!(
+            flat.contains("(\"v_type\",::wamp_idl_runtime::typed::FieldSlot::Kwarg)"),
+            "{code}"
+        );
+        assert!(
+            code.contains("the positional arguments `args[1]` (`u_type`"),
+            "{code}"
+        );
+        assert!(code.contains("the keyword arguments `v_type`"), "{code}");
     }
 }

@@ -341,12 +341,21 @@ pub fn live_fields(object: &Object) -> impl Iterator<Item = (usize, &crate::sche
         .filter(|(_, f)| !f.deprecated && !f.synthetic && !matches!(f.ty, Type::UnionType(_)))
 }
 
-/// The hidden `_type` field of a union field (the field just before it).
+/// The hidden `_type` field of a union field or vector of unions (the field just before it).
 pub fn union_type_field(object: &Object, index: usize) -> Option<&crate::schema::FieldDef> {
     index
         .checked_sub(1)
         .and_then(|i| object.fields.get(i))
-        .filter(|f| matches!(f.ty, Type::UnionType(_)))
+        .filter(|f| is_union_type(&f.ty))
+}
+
+/// Whether `ty` is a hidden union `_type` field's type (a tag, or a vector of tags).
+pub fn is_union_type(ty: &Type) -> bool {
+    match ty {
+        Type::UnionType(_) => true,
+        Type::Vector(elem) => matches!(**elem, Type::UnionType(_)),
+        _ => false,
+    }
 }
 
 /// Reports an unsupported construct.
@@ -458,15 +467,28 @@ mod tests {
     }
 
     #[test]
-    fn unsupported_constructs_are_reported_not_miscompiled() {
-        let loader = MemoryLoader::new().with(
-            "t.fbs",
-            "table A { x: int; } union U { A } table T { v: [U]; }",
+    fn vectors_of_unions_are_generated() {
+        let (code, diagnostics) = run("table A { x: int; } union U { A } table T { v: [U]; }");
+        assert_eq!(diagnostics, "");
+        assert!(
+            code.contains("pub v: ::core::option::Option<::std::vec::Vec<self::U>>"),
+            "{code}"
         );
+        let flat: String = code.split_whitespace().collect();
+        assert!(
+            flat.contains("visit_union_vector(tv,\"v_type\",4,\"v\",6,false"),
+            "{code}"
+        );
+    }
+
+    #[test]
+    fn nested_vectors_are_reported_not_miscompiled() {
+        // The parser rejects `[[T]]`; a model built some other way gets a plain error.
+        let loader = MemoryLoader::new().with("t.fbs", "table T { v: [int]; }");
         let compiled = compile(&[PathBuf::from("t.fbs")], &Options::default(), &loader);
-        // flatc accepts vectors of unions, and so does our front-end.
-        assert!(!compiled.diagnostics.has_errors());
-        let schema = compiled.schema.expect("schema");
+        let mut schema = compiled.schema.expect("schema");
+        let field = &mut schema.objects[0].fields[0];
+        field.ty = Type::Vector(Box::new(field.ty.clone()));
         let mut diagnostics = Diagnostics::new();
         generate_with_diagnostics(
             &schema,
@@ -476,9 +498,12 @@ mod tests {
         );
         let rendered = diagnostics.render(&compiled.sources);
         assert!(
-            rendered.contains(
-                "a vector of unions or of vectors is not supported by the code generator yet"
-            ),
+            rendered
+                .contains("nested vectors are not supported: FlatBuffers has no vector of vectors"),
+            "{rendered}"
+        );
+        assert!(
+            rendered.contains("help: wrap the inner vector in a table"),
             "{rendered}"
         );
     }

@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::interface_consts::{method_ident, module_ident};
+use super::interface_consts::{method_ident, module_ident, uri_expr, uri_params};
 use super::{docs, names, Ctx};
 use crate::idl::Interface;
 
@@ -20,12 +20,17 @@ pub fn emit(ctx: &Ctx<'_>, interface: &Interface) -> TokenStream {
         interface.full_name,
         quote!(#rt::Session).to_string().replace(' ', "")
     );
+    let templated = !uri_params(interface).is_empty();
+    let module_path = quote!(#module);
+    let params = quote!(self.uri_params);
+    let keep = quote!(::core::convert::identity);
+    let uri_of = |method| uri_expr(&module_path, method, &params, &keep);
     let mut methods = Vec::new();
     for method in &interface.procedures {
         let ident = method_ident(method);
         let request = ctx.object_path(ns, method.request);
         let response = ctx.object_path(ns, method.response);
-        let konst = names::const_ident(&method.name);
+        let uri = uri_of(method);
         let method_docs = docs(&method.docs, &format!("`{}`.", method.name));
         let call_doc = format!(
             " Calls `{}`; an `ERROR` reply (or a `RESULT` that does not fit the result type) is the `Err`.",
@@ -36,7 +41,7 @@ pub fn emit(ctx: &Ctx<'_>, interface: &Interface) -> TokenStream {
             #[doc = ""]
             #[doc = #call_doc]
             pub async fn #ident(&self, request: &#request) -> ::core::result::Result<#response, #rt::CallError> {
-                #rt::typed::call(&self.session, #module::uri::#konst, request, self.mode).await
+                #rt::typed::call(&self.session, #uri, request, self.mode).await
             }
         });
     }
@@ -46,7 +51,7 @@ pub fn emit(ctx: &Ctx<'_>, interface: &Interface) -> TokenStream {
         let subscribe = format_ident!("subscribe_{}", snake);
         let checked = format_ident!("subscribe_{}_checked", snake);
         let event = ctx.object_path(ns, topic.request);
-        let konst = names::const_ident(&topic.name);
+        let uri = uri_of(topic);
         let topic_docs = docs(&topic.docs, &format!("`{}`.", topic.name));
         let publish_doc = format!(
             " Publishes to `{}` (returns the publication id with `acknowledge` set in `options`).",
@@ -69,7 +74,7 @@ pub fn emit(ctx: &Ctx<'_>, interface: &Interface) -> TokenStream {
                 event: &#event,
                 options: #rt::message::keys::PublishOptions,
             ) -> ::core::result::Result<::core::option::Option<u64>, #rt::CallError> {
-                #rt::typed::publish(&self.session, #module::uri::#konst, event, options, self.mode).await
+                #rt::typed::publish(&self.session, #uri, event, options, self.mode).await
             }
 
             #topic_docs
@@ -79,7 +84,7 @@ pub fn emit(ctx: &Ctx<'_>, interface: &Interface) -> TokenStream {
             where
                 F: ::core::ops::Fn(#event) + ::core::marker::Send + ::core::marker::Sync + 'static,
             {
-                #rt::typed::subscribe(&self.session, #module::uri::#konst, move |event: ::core::result::Result<#event, #rt::typed::PayloadError>| {
+                #rt::typed::subscribe(&self.session, #uri, move |event: ::core::result::Result<#event, #rt::typed::PayloadError>| {
                     if let ::core::result::Result::Ok(event) = event {
                         handler(event);
                     }
@@ -97,23 +102,47 @@ pub fn emit(ctx: &Ctx<'_>, interface: &Interface) -> TokenStream {
                     + ::core::marker::Sync
                     + 'static,
             {
-                #rt::typed::subscribe(&self.session, #module::uri::#konst, handler).await
+                #rt::typed::subscribe(&self.session, #uri, handler).await
             }
         });
     }
+    // An interface with URI templates needs their values to address anything.
+    let (params_field, params_arg, params_init, params_getter) = if templated {
+        (
+            quote!(uri_params: #module::UriParams,),
+            quote!(, uri_params: #module::UriParams),
+            quote!(uri_params,),
+            quote! {
+                /// The values filled into the interface's URI templates.
+                pub fn uri_params(&self) -> &#module::UriParams {
+                    &self.uri_params
+                }
+            },
+        )
+    } else {
+        Default::default()
+    };
+    let new_doc = if templated {
+        " A client sending args/kwargs payloads over `session`, addressing the URIs the templates give with `uri_params`."
+    } else {
+        " A client sending args/kwargs payloads over `session`."
+    };
     quote! {
         #[doc = #doc]
         #[derive(::core::clone::Clone, ::core::fmt::Debug)]
         pub struct #client<S> {
             session: S,
             mode: #rt::typed::PayloadMode,
+            #params_field
         }
 
         impl<S: #rt::Session> #client<S> {
-            /// A client sending args/kwargs payloads over `session`.
-            pub fn new(session: S) -> Self {
-                Self { session, mode: #rt::typed::PayloadMode::Values }
+            #[doc = #new_doc]
+            pub fn new(session: S #params_arg) -> Self {
+                Self { session, mode: #rt::typed::PayloadMode::Values, #params_init }
             }
+
+            #params_getter
 
             /// The same client, sending requests and events in `mode` (e.g.
             /// FlatBuffers transparent payloads).

@@ -26,18 +26,6 @@ fn element_type(ctx: &Ctx<'_>, ns: &[String], ty: &Type) -> Option<TokenStream> 
     })
 }
 
-/// Converts a borrowed vector element `element` to its owned form.
-fn element_to_owned(ctx: &Ctx<'_>, ns: &[String], ty: &Type) -> Option<TokenStream> {
-    match ty {
-        Type::String => Some(quote!(::std::borrow::ToOwned::to_owned)),
-        Type::Table(o) => {
-            let path = ctx.ref_path(ns, *o);
-            Some(quote!(#path::unpack))
-        }
-        _ => None,
-    }
-}
-
 /// The accessor (signature and body) and the owned conversion of one field.
 fn accessor(
     ctx: &Ctx<'_>,
@@ -49,7 +37,6 @@ fn accessor(
     let p = ctx.private();
     let ident = names::field_ident(&field.name);
     let voff = voffset(field);
-    let optional = is_optional(field);
     let (ret, body) = match &field.ty {
         Type::Scalar(s) => {
             let t = scalar_ty(*s);
@@ -93,6 +80,15 @@ fn accessor(
                 quote!(self.table.inline_struct(#voff, #path::SIZE).map(#path::from_bytes)),
             )
         }
+        Type::Vector(elem) if union_of(elem).is_some() => {
+            let path = ctx.union_ref_path(ns, union_of(elem)?);
+            let type_field = union_type_field_at(object_fields, index)?;
+            let tvoff = voffset(type_field);
+            (
+                quote!(::core::option::Option<#p::reader::UnionVector<'a, #path<'a>>>),
+                quote!(#p::reader::UnionVector::at(&self.table, #tvoff, #voff)),
+            )
+        }
         Type::Vector(elem) => {
             let t = element_type(ctx, ns, elem)?;
             (
@@ -118,53 +114,106 @@ fn accessor(
             #body
         }
     };
-    let convert_some = match &field.ty {
-        Type::Scalar(_) | Type::Enum(_) => None,
-        Type::String => None,
-        Type::Table(_) => Some(quote!(::std::boxed::Box::new(value.unpack()))),
-        Type::Struct(_) => None,
-        Type::Union(e) => {
-            let path = ctx.union_ref_path(ns, *e);
-            return Some((
-                method,
-                convert_union(&ident, optional, &path),
-                verify_stmt(ctx, ns, object_fields, index, field)?,
-            ));
-        }
-        Type::Vector(elem) => Some(match element_to_owned(ctx, ns, elem) {
-            Some(convert) => quote!(::core::iter::Iterator::collect(
-                ::core::iter::Iterator::map(value.iter(), #convert)
-            )),
-            None => quote!(::core::iter::Iterator::collect(value.iter())),
-        }),
-        _ => None,
-    };
-    let owned = match convert_some {
-        None if !optional && matches!(field.ty, Type::Struct(_)) => {
-            quote!(self.#ident().unwrap_or_default())
-        }
-        None if matches!(field.ty, Type::String) => {
-            let to_owned = quote!(::std::borrow::ToOwned::to_owned);
-            if optional {
-                quote!(self.#ident().map(#to_owned))
-            } else {
-                quote!(self.#ident().map(#to_owned).unwrap_or_default())
-            }
-        }
-        None => quote!(self.#ident()),
-        Some(convert) if optional => quote!(self.#ident().map(|value| #convert)),
-        Some(convert) => quote!(self.#ident().map(|value| #convert).unwrap_or_default()),
-    };
+    let owned = owned_conversion(ctx, ns, object_fields, index, field)?;
     let verify = verify_stmt(ctx, ns, object_fields, index, field)?;
     Some((method, quote!(#ident: #owned,), verify))
 }
 
-/// The owned conversion of a union field (a path, not a closure, for clippy).
-fn convert_union(ident: &proc_macro2::Ident, optional: bool, path: &TokenStream) -> TokenStream {
-    if optional {
-        quote!(#ident: self.#ident().map(#path::unpack),)
-    } else {
-        quote!(#ident: self.#ident().map(#path::unpack).unwrap_or_default(),)
+/// The owned value of one field in `unpack_at` (with `path` the table's path):
+/// strings are UTF-8-checked here, once, and errors name the field path.
+fn owned_conversion(
+    ctx: &Ctx<'_>,
+    ns: &[String],
+    object_fields: &[FieldDef],
+    index: usize,
+    field: &FieldDef,
+) -> Option<TokenStream> {
+    let p = ctx.private();
+    let ident = names::field_ident(&field.name);
+    let voff = voffset(field);
+    let name = &field.name;
+    let field_path = quote!(&path.field(#name));
+    // An `Option<T>` of the present value, for fields whose conversion can fail.
+    let fallible = match &field.ty {
+        Type::String => Some(quote!(#p::unpack::string(&self.table, #voff, #field_path)?)),
+        Type::Table(_) => Some(quote!(
+            ::core::option::Option::transpose(::core::option::Option::map(
+                self.#ident(),
+                |value| ::core::result::Result::map(value.unpack_at(#field_path), ::std::boxed::Box::new),
+            ))?
+        )),
+        Type::Union(e) => {
+            let path = ctx.union_ref_path(ns, *e);
+            let type_field = union_type_field_at(object_fields, index)?;
+            let tvoff = voffset(type_field);
+            Some(quote!(
+                match self.table.field_pos(#voff) {
+                    ::core::option::Option::Some(pos) => #path::read_owned(
+                        self.table.buffer(),
+                        self.table.scalar::<u8>(#tvoff, 0),
+                        pos,
+                        #field_path,
+                    )?,
+                    ::core::option::Option::None => ::core::option::Option::None,
+                }
+            ))
+        }
+        Type::Vector(elem) => match &**elem {
+            Type::Union(e) => {
+                let path = ctx.union_ref_path(ns, *e);
+                let type_field = union_type_field_at(object_fields, index)?;
+                let tvoff = voffset(type_field);
+                Some(quote!(
+                    match #p::reader::UnionVector::<'a, #path<'a>>::at(&self.table, #tvoff, #voff) {
+                        ::core::option::Option::Some(value) => ::core::option::Option::Some(
+                            #p::unpack::union_elements(value, #field_path, #path::read_owned)?,
+                        ),
+                        ::core::option::Option::None => ::core::option::Option::None,
+                    }
+                ))
+            }
+            Type::String => Some(quote!(
+                ::core::option::Option::transpose(::core::option::Option::map(
+                    self.table.vector::<#p::reader::StrBytes<'a>>(#voff),
+                    |value| #p::unpack::strings(value, #field_path),
+                ))?
+            )),
+            Type::Table(o) => {
+                let ref_path = ctx.ref_path(ns, *o);
+                Some(quote!(
+                    ::core::option::Option::transpose(::core::option::Option::map(
+                        self.#ident(),
+                        |value| #p::unpack::elements(value, #field_path, #ref_path::unpack_at),
+                    ))?
+                ))
+            }
+            _ => None,
+        },
+        _ => None,
+    };
+    let optional = is_optional(field);
+    Some(match fallible {
+        Some(value) if optional => value,
+        Some(value) => quote!(::core::option::Option::unwrap_or_default(#value)),
+        None => match &field.ty {
+            Type::Struct(_) if !optional => quote!(self.#ident().unwrap_or_default()),
+            Type::Vector(_) if optional => {
+                quote!(self.#ident().map(|value| ::core::iter::Iterator::collect(value.iter())))
+            }
+            Type::Vector(_) => quote!(self
+                .#ident()
+                .map(|value| ::core::iter::Iterator::collect(value.iter()))
+                .unwrap_or_default()),
+            _ => quote!(self.#ident()),
+        },
+    })
+}
+
+/// The union of a vector-of-unions element type.
+fn union_of(elem: &Type) -> Option<crate::schema::EnumId> {
+    match elem {
+        Type::Union(e) => Some(*e),
+        _ => None,
     }
 }
 
@@ -172,7 +221,7 @@ fn union_type_field_at(fields: &[FieldDef], index: usize) -> Option<&FieldDef> {
     index
         .checked_sub(1)
         .and_then(|i| fields.get(i))
-        .filter(|f| matches!(f.ty, Type::UnionType(_)))
+        .filter(|f| super::is_union_type(&f.ty))
 }
 
 /// The verifier statement of one field (`let tv = ...?;`).
@@ -189,10 +238,12 @@ fn verify_stmt(
     let voff = voffset(field);
     let required = field.required;
     let visit = |t: TokenStream| quote!(let tv = tv.visit_field::<#t>(#name, #voff, #required)?;);
+    // Leaves (no tables inside) skip flatbuffers' per-field error trace unless they fail.
+    let leaf = |t: TokenStream| quote!(let tv = #p::verify::visit_leaf::<#t>(tv, #name, #voff, #required)?;);
     Some(match &field.ty {
-        Type::Scalar(s) => visit(scalar_ty(*s)),
-        Type::Enum(e) => visit(scalar_ty(ctx.enum_underlying(*e))),
-        Type::String => visit(quote!(#fb::ForwardsUOffset<&str>)),
+        Type::Scalar(s) => leaf(scalar_ty(*s)),
+        Type::Enum(e) => leaf(scalar_ty(ctx.enum_underlying(*e))),
+        Type::String => leaf(quote!(#fb::ForwardsUOffset<#p::verify::StringRange>)),
         Type::Table(o) => {
             let path = ctx.ref_path(ns, *o);
             visit(quote!(#fb::ForwardsUOffset<#path<'_>>))
@@ -204,14 +255,15 @@ fn verify_stmt(
         Type::Vector(elem) => match &**elem {
             Type::Scalar(s) => {
                 let t = scalar_ty(*s);
-                visit(quote!(#fb::ForwardsUOffset<#fb::Vector<'_, #t>>))
+                leaf(quote!(#fb::ForwardsUOffset<#fb::Vector<'_, #t>>))
             }
             Type::Enum(e) => {
                 let t = scalar_ty(ctx.enum_underlying(*e));
-                visit(quote!(#fb::ForwardsUOffset<#fb::Vector<'_, #t>>))
+                leaf(quote!(#fb::ForwardsUOffset<#fb::Vector<'_, #t>>))
             }
             Type::String => {
-                visit(quote!(#fb::ForwardsUOffset<#fb::Vector<'_, #fb::ForwardsUOffset<&str>>>))
+                let traced = quote!(#fb::ForwardsUOffset<#fb::Vector<'_, #fb::ForwardsUOffset<#p::verify::StringRange>>>);
+                quote!(let tv = #p::verify::visit_leaf_with::<#fb::ForwardsUOffset<#p::verify::StringVector>, #traced>(tv, #name, #voff, #required)?;)
             }
             Type::Table(o) => {
                 let path = ctx.ref_path(ns, *o);
@@ -222,6 +274,13 @@ fn verify_stmt(
             Type::Struct(o) => {
                 let path = ctx.object_path(ns, *o);
                 quote!(let tv = #p::verify::visit_custom(tv, #name, #voff, #required, |v, pos| #p::verify::verify_struct_vector(v, pos, #path::SIZE))?;)
+            }
+            Type::Union(e) => {
+                let path = ctx.union_ref_path(ns, *e);
+                let type_field = union_type_field_at(fields, index)?;
+                let tname = &type_field.name;
+                let tvoff = voffset(type_field);
+                quote!(let tv = #p::verify::visit_union_vector(tv, #tname, #tvoff, #name, #voff, #required, |tag, v, pos| #path::verify(tag, v, pos))?;)
             }
             _ => return None,
         },
@@ -247,6 +306,10 @@ pub fn emit(ctx: &Ctx<'_>, id: ObjectId) -> TokenStream {
         " A zero-copy reader of the table [`{}`] in a verified buffer.",
         object.name
     );
+    // Strings are verified by range only: say what a view does with bad UTF-8.
+    let utf8_doc = " String accessors never hand out invalid UTF-8: a string that is not \
+        valid UTF-8 reads as `None` (as does an element of a vector of strings), \
+        and [`Self::unpack`] fails on it, naming its field path.";
     let mut methods = Vec::new();
     let mut owned = Vec::new();
     let mut verifies = Vec::new();
@@ -283,6 +346,8 @@ pub fn emit(ctx: &Ctx<'_>, id: ObjectId) -> TokenStream {
     });
     quote! {
         #[doc = #doc]
+        #[doc = ""]
+        #[doc = #utf8_doc]
         #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
         #[allow(non_camel_case_types)]
         pub struct #ref_name<'a> {
@@ -319,13 +384,26 @@ pub fn emit(ctx: &Ctx<'_>, id: ObjectId) -> TokenStream {
                 self.table
             }
 
-            /// Copies the table into its owned form.
-            pub fn unpack(self) -> #name {
-                #name { #(#owned)* }
+            /// Copies the table into its owned form. Fails when a string
+            /// (here or in a nested table) is not valid UTF-8, naming its field
+            /// path: the verifier checks strings by range only, and UTF-8 is
+            /// checked once, here (accessors read such a string as `None`).
+            pub fn unpack(self) -> ::core::result::Result<#name, #p::verify::DecodeError> {
+                self.unpack_at(&#p::validate::FieldPath::Root)
+            }
+
+            /// [`Self::unpack`] for a table at `path` inside another one.
+            #[doc(hidden)]
+            pub fn unpack_at(
+                self,
+                path: &#p::validate::FieldPath<'_>,
+            ) -> ::core::result::Result<#name, #p::verify::DecodeError> {
+                let _ = path;
+                ::core::result::Result::Ok(#name { #(#owned)* })
             }
 
             /// Copies the table into its owned form (same as [`Self::unpack`]).
-            pub fn to_owned(self) -> #name {
+            pub fn to_owned(self) -> ::core::result::Result<#name, #p::verify::DecodeError> {
                 self.unpack()
             }
 

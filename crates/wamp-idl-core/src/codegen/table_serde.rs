@@ -10,6 +10,105 @@ use super::tables::{is_optional, owned_base};
 use super::{live_fields, names, union_type_field, Ctx};
 use crate::schema::{ObjectId, Type};
 
+/// The pieces of the generated `Serialize`/`Deserialize` of one table.
+#[derive(Default)]
+struct Parts {
+    /// `Serialize`: statements writing map entries.
+    entries: Vec<TokenStream>,
+    /// `Deserialize`: match arms by key.
+    arms: Vec<TokenStream>,
+    /// `Deserialize`: locals declared before the key loop.
+    locals: Vec<TokenStream>,
+    /// `Deserialize`: checks and assignments after the key loop.
+    checks: Vec<TokenStream>,
+}
+
+/// A vector of unions, as flatc's JSON writes it: `<field>_type` a list of
+/// member names and `<field>` the list of member values, pairwise.
+fn union_vector(
+    ctx: &Ctx<'_>,
+    parts: &mut Parts,
+    field: &crate::schema::FieldDef,
+    type_field: &crate::schema::FieldDef,
+    union_path: TokenStream,
+) {
+    let p = ctx.private();
+    let serde = quote!(#p::serde);
+    let ident = names::field_ident(&field.name);
+    let json = &field.name;
+    let type_json = &type_field.name;
+    let optional = is_optional(field);
+    let value_ref = if optional {
+        quote!(self.#ident.as_ref())
+    } else {
+        quote!(::core::option::Option::Some(&self.#ident))
+    };
+    parts.entries.push(quote! {
+        if let ::core::option::Option::Some(value) = #value_ref {
+            let type_names: ::std::vec::Vec<&'static str> = ::core::iter::Iterator::collect(
+                ::core::iter::Iterator::map(value.iter(), #union_path::type_name),
+            );
+            #serde::ser::SerializeMap::serialize_entry(&mut map, #type_json, &type_names)?;
+            #serde::ser::SerializeMap::serialize_entry(&mut map, #json, value)?;
+        }
+    });
+    let type_local = quote::format_ident!("{}_type_names", names::snake_case(&field.name));
+    let value_local = quote::format_ident!("{}_values", names::snake_case(&field.name));
+    parts.locals.push(quote! {
+        let mut #type_local: ::core::option::Option<::std::vec::Vec<::std::string::String>> = ::core::option::Option::None;
+        let mut #value_local: ::core::option::Option<::std::vec::Vec<#p::serde_json::Value>> = ::core::option::Option::None;
+    });
+    parts
+        .arms
+        .push(quote!(#type_json => #type_local = ::core::option::Option::Some(map.next_value()?),));
+    parts
+        .arms
+        .push(quote!(#json => #value_local = ::core::option::Option::Some(map.next_value()?),));
+    let assign = if optional {
+        quote!(out.#ident = ::core::option::Option::Some(members);)
+    } else {
+        quote!(out.#ident = members;)
+    };
+    let missing = if field.required {
+        quote!(return ::core::result::Result::Err(<A::Error as #serde::de::Error>::missing_field(#json)))
+    } else {
+        quote!({})
+    };
+    let inconsistent = format!("vector of unions `{json}` needs both `{type_json}` and `{json}`");
+    let lengths =
+        format!("vector of unions `{json}`: `{type_json}` has {{}} entries but `{json}` has {{}}");
+    let element = format!("`{json}[{{}}]`: {{}}");
+    parts.checks.push(quote! {
+        match (#type_local, #value_local) {
+            (::core::option::Option::Some(type_names), ::core::option::Option::Some(values)) => {
+                if type_names.len() != values.len() {
+                    return ::core::result::Result::Err(<A::Error as #serde::de::Error>::custom(
+                        ::std::format!(#lengths, type_names.len(), values.len()),
+                    ));
+                }
+                let mut members = ::std::vec::Vec::with_capacity(values.len());
+                for (index, (type_name, value)) in ::core::iter::Iterator::enumerate(
+                    ::core::iter::Iterator::zip(type_names.iter(), values),
+                ) {
+                    // `NONE` elements carry nothing; the owned vector leaves them out.
+                    if type_name == "NONE" {
+                        continue;
+                    }
+                    let member = #union_path::from_json_parts(type_name, value).map_err(|error| {
+                        <A::Error as #serde::de::Error>::custom(::std::format!(#element, index, error))
+                    })?;
+                    members.push(member);
+                }
+                #assign
+            }
+            (::core::option::Option::None, ::core::option::Option::None) => #missing,
+            _ => {
+                return ::core::result::Result::Err(<A::Error as #serde::de::Error>::custom(#inconsistent));
+            }
+        }
+    });
+}
+
 /// Emits `Serialize` and `Deserialize` for an owned table.
 pub fn emit(ctx: &Ctx<'_>, id: ObjectId) -> TokenStream {
     let object = ctx.schema.object(id);
@@ -17,11 +116,14 @@ pub fn emit(ctx: &Ctx<'_>, id: ObjectId) -> TokenStream {
     let ns = &object.namespace;
     let name = names::type_ident(&object.name);
     let serde = quote!(#p::serde);
-    let mut entries = Vec::new();
-    let mut arms = Vec::new();
-    let mut locals = Vec::new();
-    let mut checks = Vec::new();
+    let mut parts = Parts::default();
     for (index, field) in live_fields(object) {
+        let Parts {
+            entries,
+            arms,
+            locals,
+            checks,
+        } = &mut parts;
         let ident = names::field_ident(&field.name);
         let json = &field.name;
         let optional = is_optional(field);
@@ -80,6 +182,15 @@ pub fn emit(ctx: &Ctx<'_>, id: ObjectId) -> TokenStream {
             });
             continue;
         }
+        if let Type::Vector(elem) = &field.ty {
+            if let Type::Union(e) = **elem {
+                let Some(type_field) = union_type_field(object, index) else {
+                    continue;
+                };
+                union_vector(ctx, &mut parts, field, type_field, ctx.enum_path(ns, e));
+                continue;
+            }
+        }
         if optional {
             entries.push(quote! {
                 if let ::core::option::Option::Some(value) = &self.#ident {
@@ -111,6 +222,12 @@ pub fn emit(ctx: &Ctx<'_>, id: ObjectId) -> TokenStream {
             }
         }
     }
+    let Parts {
+        entries,
+        arms,
+        locals,
+        checks,
+    } = parts;
     let expecting = format!("a `{}` table as a JSON object", object.name);
     // Unknown keys are skipped, as flatc does without `--unknown-json` errors.
     let read_loop = if arms.is_empty() {

@@ -100,7 +100,9 @@ pub fn emit(ctx: &Ctx<'_>, id: ObjectId, diagnostics: &mut Diagnostics) -> Token
         let ident = names::field_ident(&field.name);
         let ty = owned_type(ctx, ns, field);
         let fdoc = docs(&field.docs, &format!("The field `{}`.", field.name));
-        fields.push(quote!(#fdoc pub #ident: #ty,));
+        let payload_doc = super::payloads::union_field_doc(ctx, id, index)
+            .map(|text| quote!(#[doc = ""] #[doc = #text]));
+        fields.push(quote!(#fdoc #payload_doc pub #ident: #ty,));
         let default = if is_scalar(&field.ty) && !field.optional {
             let is_zero = matches!(
                 field.default,
@@ -185,6 +187,40 @@ pub fn emit(ctx: &Ctx<'_>, id: ObjectId, diagnostics: &mut Diagnostics) -> Token
                 ));
             }
             Type::UnionType(_) => {}
+            Type::Vector(elem) if matches!(**elem, Type::Union(_)) => {
+                let Some(type_field) = union_type_field(object, index) else {
+                    unsupported(
+                        diagnostics,
+                        field.span,
+                        "a vector of unions without its `_type` vector",
+                    );
+                    continue;
+                };
+                let tvoff = voffset(type_field);
+                // Tags and values come from the same `Vec` of the owned enum,
+                // so they cannot disagree; two vectors, as flatc stores them.
+                children.push(quote! {
+                    let #child = #value_ref.map(|value| {
+                        let tags: ::std::vec::Vec<u8> = ::core::iter::Iterator::collect(
+                            ::core::iter::Iterator::map(value.iter(), |member| member.tag()),
+                        );
+                        let values: ::std::vec::Vec<#p::builder::VectorOffset> = ::core::iter::Iterator::collect(
+                            ::core::iter::Iterator::map(value.iter(), |member| member.pack(fbb)),
+                        );
+                        (
+                            #p::builder::create_scalar_vector(fbb, &tags),
+                            #p::builder::create_offset_vector(fbb, &values),
+                        )
+                    });
+                });
+                slots.push((
+                    4,
+                    quote!(if let ::core::option::Option::Some((types, values)) = #child {
+                        #p::builder::push_offset_slot(fbb, #tvoff, types);
+                        #p::builder::push_offset_slot(fbb, #voff, values);
+                    }),
+                ));
+            }
             ty => {
                 let Some(build) = child_expr(ctx, ns, ty, diagnostics, field) else {
                     continue;
@@ -234,7 +270,7 @@ pub fn emit(ctx: &Ctx<'_>, id: ObjectId, diagnostics: &mut Diagnostics) -> Token
 
             /// Verifies `buf` (with default limits) and decodes it.
             pub fn from_flatbuffer(buf: &[u8]) -> ::core::result::Result<Self, #p::verify::DecodeError> {
-                #ref_name::from_flatbuffer(buf).map(#ref_name::unpack)
+                #ref_name::from_flatbuffer(buf).and_then(#ref_name::unpack)
             }
 
             /// Verifies `buf` with explicit limits (depth, tables, size) and decodes it.
@@ -242,7 +278,7 @@ pub fn emit(ctx: &Ctx<'_>, id: ObjectId, diagnostics: &mut Diagnostics) -> Token
                 buf: &[u8],
                 options: &#p::verify::VerifyOptions,
             ) -> ::core::result::Result<Self, #p::verify::DecodeError> {
-                #ref_name::from_flatbuffer_with_options(buf, options).map(#ref_name::unpack)
+                #ref_name::from_flatbuffer_with_options(buf, options).and_then(#ref_name::unpack)
             }
 
             /// Encodes the value as a finished buffer with this type as root.
@@ -278,69 +314,79 @@ fn child_expr(
     Some(match ty {
         Type::String => quote!(#p::builder::create_string(fbb, value)),
         Type::Table(_) => quote!(#p::builder::erase(value.pack(fbb))),
-        Type::Vector(elem) => match &**elem {
-            Type::Scalar(_) => quote!(#p::builder::create_scalar_vector(fbb, value)),
-            Type::Enum(e) => {
-                let t = scalar_ty(ctx.enum_underlying(*e));
-                quote!({
-                    let raw: ::std::vec::Vec<#t> = ::core::iter::Iterator::collect(
-                        ::core::iter::Iterator::map(value.iter(), |element| element.0),
-                    );
-                    #p::builder::create_scalar_vector(fbb, &raw)
-                })
+        Type::Vector(elem) => {
+            match &**elem {
+                Type::Scalar(_) => quote!(#p::builder::create_scalar_vector(fbb, value)),
+                Type::Enum(e) => {
+                    let t = scalar_ty(ctx.enum_underlying(*e));
+                    quote!({
+                        let raw: ::std::vec::Vec<#t> = ::core::iter::Iterator::collect(
+                            ::core::iter::Iterator::map(value.iter(), |element| element.0),
+                        );
+                        #p::builder::create_scalar_vector(fbb, &raw)
+                    })
+                }
+                Type::String => quote!(#p::builder::create_string_vector(fbb, value)),
+                Type::Struct(o) => {
+                    let path = ctx.object_path(ns, *o);
+                    quote!({
+                        let layouts: ::std::vec::Vec<[u8; #path::SIZE]> = ::core::iter::Iterator::collect(
+                            ::core::iter::Iterator::map(value.iter(), |element| element.to_bytes()),
+                        );
+                        let slices: ::std::vec::Vec<&[u8]> = ::core::iter::Iterator::collect(
+                            ::core::iter::Iterator::map(layouts.iter(), |layout| &layout[..]),
+                        );
+                        #p::builder::create_struct_vector(fbb, &slices, #path::SIZE, #path::ALIGN)
+                    })
+                }
+                Type::Table(o) => {
+                    let path = ctx.object_path(ns, *o);
+                    let key = ctx
+                        .schema
+                        .object(*o)
+                        .fields
+                        .iter()
+                        .find(|f| f.key && !f.deprecated);
+                    let sort = key.map(|key| {
+                        let key = names::field_ident(&key.name);
+                        quote! {
+                            // flatc sorts vectors of tables by key, so readers can binary-search them.
+                            elements.sort_by(|a, b| {
+                                ::core::option::Option::unwrap_or(
+                                    ::core::cmp::PartialOrd::partial_cmp(&a.#key, &b.#key),
+                                    ::core::cmp::Ordering::Equal,
+                                )
+                            });
+                        }
+                    });
+                    let mutability = if sort.is_some() {
+                        quote!(mut)
+                    } else {
+                        quote!()
+                    };
+                    quote!({
+                        let #mutability elements: ::std::vec::Vec<&#path> = ::core::iter::Iterator::collect(value.iter());
+                        #sort
+                        let offsets: ::std::vec::Vec<#p::builder::TableOffset> = ::core::iter::Iterator::collect(
+                            ::core::iter::Iterator::map(elements.iter(), |element| element.pack(fbb)),
+                        );
+                        #p::builder::create_table_vector(fbb, &offsets)
+                    })
+                }
+                _ => {
+                    // The parser rejects `[[T]]` already; this catches a model built
+                    // some other way. Not a gap of ours: FlatBuffers has no nested vectors.
+                    diagnostics.push(
+                    crate::diag::Diagnostic::error(
+                        field.span,
+                        "nested vectors are not supported: FlatBuffers has no vector of vectors",
+                    )
+                    .with_note("help: wrap the inner vector in a table and use a vector of that table"),
+                );
+                    return None;
+                }
             }
-            Type::String => quote!(#p::builder::create_string_vector(fbb, value)),
-            Type::Struct(o) => {
-                let path = ctx.object_path(ns, *o);
-                quote!({
-                    let layouts: ::std::vec::Vec<[u8; #path::SIZE]> = ::core::iter::Iterator::collect(
-                        ::core::iter::Iterator::map(value.iter(), |element| element.to_bytes()),
-                    );
-                    let slices: ::std::vec::Vec<&[u8]> = ::core::iter::Iterator::collect(
-                        ::core::iter::Iterator::map(layouts.iter(), |layout| &layout[..]),
-                    );
-                    #p::builder::create_struct_vector(fbb, &slices, #path::SIZE, #path::ALIGN)
-                })
-            }
-            Type::Table(o) => {
-                let path = ctx.object_path(ns, *o);
-                let key = ctx
-                    .schema
-                    .object(*o)
-                    .fields
-                    .iter()
-                    .find(|f| f.key && !f.deprecated);
-                let sort = key.map(|key| {
-                    let key = names::field_ident(&key.name);
-                    quote! {
-                        // flatc sorts vectors of tables by key, so readers can binary-search them.
-                        elements.sort_by(|a, b| {
-                            ::core::option::Option::unwrap_or(
-                                ::core::cmp::PartialOrd::partial_cmp(&a.#key, &b.#key),
-                                ::core::cmp::Ordering::Equal,
-                            )
-                        });
-                    }
-                });
-                let mutability = if sort.is_some() {
-                    quote!(mut)
-                } else {
-                    quote!()
-                };
-                quote!({
-                    let #mutability elements: ::std::vec::Vec<&#path> = ::core::iter::Iterator::collect(value.iter());
-                    #sort
-                    let offsets: ::std::vec::Vec<#p::builder::TableOffset> = ::core::iter::Iterator::collect(
-                        ::core::iter::Iterator::map(elements.iter(), |element| element.pack(fbb)),
-                    );
-                    #p::builder::create_table_vector(fbb, &offsets)
-                })
-            }
-            _ => {
-                unsupported(diagnostics, field.span, "a vector of unions or of vectors");
-                return None;
-            }
-        },
+        }
         _ => {
             unsupported(diagnostics, field.span, "this field type");
             return None;

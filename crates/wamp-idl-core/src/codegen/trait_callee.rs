@@ -8,7 +8,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::interface_consts::{method_ident, module_ident};
+use super::interface_consts::{method_ident, module_ident, uri_expr, uri_params};
 use super::{docs, names, Ctx};
 use crate::idl::Interface;
 
@@ -34,7 +34,12 @@ pub fn emit(ctx: &Ctx<'_>, interface: &Interface) -> TokenStream {
         let response = ctx.object_path(ns, method.response);
         let method_docs = docs(&method.docs, &format!("`{}`.", method.name));
         let uri_doc = format!(" Procedure `{}`.", method.uri);
-        let konst = names::const_ident(&method.name);
+        let uri = uri_expr(
+            &quote!(#module),
+            method,
+            &quote!(uri_params),
+            &quote!(::core::convert::identity),
+        );
         methods.push(quote! {
             #method_docs
             #[doc = ""]
@@ -46,7 +51,7 @@ pub fn emit(ctx: &Ctx<'_>, interface: &Interface) -> TokenStream {
         });
         handlers.push(quote! {
             (
-                #module::uri::#konst,
+                ::std::string::ToString::to_string(#uri),
                 #rt::typed::procedure_handler({
                     let service = <::std::sync::Arc<Self> as ::core::clone::Clone>::clone(&self);
                     move |request: #request| {
@@ -57,6 +62,16 @@ pub fn emit(ctx: &Ctx<'_>, interface: &Interface) -> TokenStream {
             )
         });
     }
+    let templated = !uri_params(interface).is_empty();
+    let params_arg = if templated {
+        quote!(uri_params: &#module::UriParams,)
+    } else {
+        TokenStream::new()
+    };
+    let register_doc = format!(
+        " Registers every procedure of the interface on `session`{}. Each INVOCATION is decoded and validated (a payload that does not fit is answered with `wamp.error.invalid_argument` and the field path as `args[0]`), then the method runs and its result is sent as YIELD, or its error as ERROR. If a registration fails, the ones made before it are undone.",
+        if templated { ", under the URIs its templates give with `uri_params`" } else { "" }
+    );
     quote! {
         #trait_docs
         #[doc = ""]
@@ -64,24 +79,23 @@ pub fn emit(ctx: &Ctx<'_>, interface: &Interface) -> TokenStream {
         pub trait #name: ::core::marker::Send + ::core::marker::Sync + 'static {
             #(#methods)*
 
-            /// Registers every procedure of the interface on `session`. Each
-            /// INVOCATION is decoded and validated (a payload that does not fit
-            /// is answered with `wamp.error.invalid_argument` and the field path
-            /// as `args[0]`), then the method runs and its result is sent as
-            /// YIELD, or its error as ERROR. If a registration fails, the ones
-            /// made before it are undone.
+            #[doc = #register_doc]
             fn register_all<S: #rt::Session + ?::core::marker::Sized>(
                 self: ::std::sync::Arc<Self>,
                 session: &S,
+                #params_arg
             ) -> impl ::core::future::Future<
                 Output = ::core::result::Result<::std::vec::Vec<#rt::session::Registration>, #rt::CallError>,
             > + ::core::marker::Send
             where
                 Self: ::core::marker::Sized,
             {
-                let procedures: ::std::vec::Vec<(&'static str, #rt::session::InvocationHandler)> =
-                    ::std::vec![#(#handlers),*];
-                #rt::typed::register_procedures(session, procedures)
+                async move {
+                    // URI templates are filled before anything is registered.
+                    let procedures: ::std::vec::Vec<(::std::string::String, #rt::session::InvocationHandler)> =
+                        ::std::vec![#(#handlers),*];
+                    #rt::typed::register_procedures(session, procedures).await
+                }
             }
         }
     }

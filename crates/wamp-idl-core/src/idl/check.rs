@@ -13,6 +13,13 @@
 //!   procedures share one URI space, but a router can still serve both.
 //! - `rpc_service`s without `type: "interface"` are plain FlatBuffers services and
 //!   are ignored; if their methods carry `type` or `wampuri`, a warning says so.
+//! - A method without `type` is a procedure (FlatBuffers `rpc_service` methods are
+//!   RPCs; the official catalog's `wamp-exchange.fbs` has untyped methods).
+//! - A method without `wampuri` gets the interface prefix, a `.` and its name (the
+//!   spec calls the interface `wampuri` its URI prefix; `wamp-control.fbs` relies on it).
+//! - URIs may be templates with placeholder components `<name>` / `<name:type>`
+//!   (autobahn-python's `Pattern` syntax, plus `str` for `string` as `wamp-control.fbs`
+//!   writes it); generated clients and callees take the values at run time.
 //! - The `arg`/`kwarg` rules are checked on every table (a table may be used as a
 //!   payload by another catalog); value rules on every table and struct field.
 
@@ -24,7 +31,7 @@ use crate::schema::{AttributeValue, FieldDef, Object, ObjectId, ScalarType, Sche
 use super::model::{
     Catalog, Interface, Method, MethodKind, Payload, PayloadField, ValueConstraint,
 };
-use super::uri::{is_canonical_uuid, UriRule};
+use super::uri::{is_canonical_uuid, template_placeholders, UriRule};
 
 /// Builds the WAMP IDL model and reports IDL rule violations.
 pub fn build(schema: &Schema, sources: &SourceMap, diagnostics: &mut Diagnostics) -> Catalog {
@@ -449,18 +456,10 @@ fn build_method(
     diagnostics: &mut Diagnostics,
 ) -> Option<Method> {
     let call = schema.services.get(service_index)?.calls.get(call_index)?;
+    // No `type`: a procedure. `rpc_service` methods are RPCs in FlatBuffers,
+    // and the official catalog (`wamp-exchange.fbs`) has untyped methods.
     let kind = match call.attribute("type") {
-        None => {
-            diagnostics.push(
-                Diagnostic::error(
-                    call.span,
-                    format!("method `{}` of interface `{}` has no `type`", call.name, interface.name),
-                )
-                .with_label("neither procedure nor topic")
-                .with_note("help: add `(type: \"procedure\", wampuri: \"<uri>\")` or `(type: \"topic\", wampuri: \"<uri>\")`"),
-            );
-            None
-        }
+        None => Some(MethodKind::Procedure),
         Some(attr) => match value_of(attr, diagnostics) {
             Some("procedure") => Some(MethodKind::Procedure),
             Some("topic") => Some(MethodKind::Topic),
@@ -482,27 +481,14 @@ fn build_method(
             None => None,
         },
     };
+    // No `wampuri`: the interface prefix plus the method name, as the spec
+    // calls the interface's `wampuri` its "URI prefix" and the official
+    // catalog (`wamp-control.fbs`) relies on it.
     let uri = match call.attribute("wampuri") {
-        None => {
-            diagnostics.push(
-                Diagnostic::error(
-                    call.span,
-                    format!(
-                        "method `{}` of interface `{}` has no `wampuri`",
-                        call.name, interface.name
-                    ),
-                )
-                .with_label("no URI to register or publish under")
-                .with_note(match &interface.uri_prefix {
-                    Some(prefix) => format!(
-                        "help: add `wampuri: \"{prefix}.{}\"` (the method's full URI)",
-                        call.name
-                    ),
-                    None => "help: add `wampuri: \"<full uri>\"`".to_string(),
-                }),
-            );
-            None
-        }
+        None => interface
+            .uri_prefix
+            .as_ref()
+            .map(|prefix| (format!("{prefix}.{}", call.name), call.span)),
         Some(attr) => value_of(attr, diagnostics)
             .filter(|v| check_uri(attr, v, diagnostics))
             .map(|v| (v.to_string(), value_span(attr))),
@@ -511,6 +497,17 @@ fn build_method(
         check_topic_returns_void(schema, interface, call, diagnostics);
     }
     let (uri, uri_span) = uri?;
+    let placeholders = match template_placeholders(&uri) {
+        Ok(found) => found,
+        Err(message) => {
+            diagnostics.push(
+                Diagnostic::error(uri_span, format!("invalid URI template `{uri}`"))
+                    .with_label(message)
+                    .with_note("help: a placeholder component is `<name>` or `<name:type>` with type `string`, `int` or `suffix`, e.g. `com.example.node.<node_id:string>.stop`"),
+            );
+            return None;
+        }
+    };
     if let Some(prefix) = &interface.uri_prefix {
         if !uri_under_prefix(&uri, prefix) {
             diagnostics.push(
@@ -547,6 +544,7 @@ fn build_method(
         span: call.span,
         uri_span,
         call: call_index,
+        placeholders,
         request: call.request,
         response: call.response,
     })
@@ -786,7 +784,6 @@ mod tests {
             [
                 "interface `IFoo` has no `wampuri`",
                 "invalid uuid `not-a-uuid`",
-                "method `m` of interface `IFoo` has no `wampuri`",
                 "attribute `type` needs a value",
             ]
         );

@@ -109,7 +109,9 @@ pub struct Method {
     pub kind: MethodKind,
     /// The rpc method name (`session_kill`).
     pub name: String,
-    /// The full WAMP URI (`wamp.session.kill`), from the method's `wampuri`.
+    /// The full WAMP URI (`wamp.session.kill`): the method's `wampuri`, or
+    /// the interface's URI prefix, a `.` and the method name. It may be a
+    /// template with [`placeholders`](Method::placeholders).
     pub uri: String,
     /// `///` lines.
     pub docs: Vec<String>,
@@ -119,6 +121,9 @@ pub struct Method {
     pub uri_span: Span,
     /// Index into the service's [`Service::calls`].
     pub call: usize,
+    /// The URI template's placeholders (`<node_id:str>`), in order; empty
+    /// for a plain URI.
+    pub placeholders: Vec<super::uri::Placeholder>,
     /// Procedures: the call arguments; topics: the event payload.
     pub request: ObjectId,
     /// Procedures: the call result; topics: `Void`.

@@ -142,6 +142,95 @@ pub fn is_canonical_uuid(value: &str) -> bool {
             .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
+/// What a URI template placeholder stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PlaceholderKind {
+    /// `<name>`, `<name:string>` or `<name:str>`: one URI component.
+    String,
+    /// `<name:int>`: a non-negative integer written as one URI component.
+    Int,
+    /// `<name:suffix>`: the rest of the URI (one or more components); last only.
+    Suffix,
+}
+
+/// A named component of a URI template, e.g. `<node_id:str>` in
+/// `crossbarfabriccenter.node.<node_id:str>.worker.<worker_id:str>`.
+///
+/// The syntax is autobahn-python's `Pattern`: `<name>` or `<name:type>`, the
+/// name `[a-z][a-z0-9_]*`, the type `string`, `int` or `suffix` (last
+/// component only). `str` is also accepted for `string`: the official WAMP
+/// catalog (`wamp-control.fbs`) writes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Placeholder {
+    /// The name (`node_id`).
+    pub name: String,
+    /// What it stands for.
+    pub kind: PlaceholderKind,
+}
+
+/// The placeholders of a URI template, in order; empty for a plain URI.
+///
+/// A component that starts with `<` must be a well-formed placeholder; the
+/// error says what is wrong with it.
+///
+/// ```
+/// use wamp_idl_core::idl::uri::{template_placeholders, PlaceholderKind};
+/// let found = template_placeholders("node.<node_id:str>.worker.<n:int>").unwrap();
+/// assert_eq!(found[0].name, "node_id");
+/// assert_eq!(found[1].kind, PlaceholderKind::Int);
+/// assert!(template_placeholders("com.example.add").unwrap().is_empty());
+/// assert!(template_placeholders("a.<Node>").is_err());
+/// ```
+pub fn template_placeholders(uri: &str) -> Result<Vec<Placeholder>, String> {
+    let components: Vec<&str> = uri.split('.').collect();
+    let mut found: Vec<Placeholder> = Vec::new();
+    for (index, component) in components.iter().enumerate() {
+        if !component.starts_with('<') && !component.ends_with('>') {
+            continue;
+        }
+        let inner = component
+            .strip_prefix('<')
+            .and_then(|c| c.strip_suffix('>'))
+            .ok_or_else(|| {
+                format!(
+                    "URI component `{component}` is not a placeholder `<name>` or `<name:type>`"
+                )
+            })?;
+        let (name, kind) = match inner.split_once(':') {
+            None => (inner, PlaceholderKind::String),
+            Some((name, "string" | "str")) => (name, PlaceholderKind::String),
+            Some((name, "int")) => (name, PlaceholderKind::Int),
+            Some((name, "suffix")) => (name, PlaceholderKind::Suffix),
+            Some((_, other)) => {
+                return Err(format!(
+                    "placeholder `{component}` has the unknown type `{other}` (expected `string`, `str`, `int` or `suffix`)"
+                ))
+            }
+        };
+        let mut chars = name.chars();
+        let well_named = chars.next().is_some_and(|c| c.is_ascii_lowercase())
+            && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !well_named {
+            return Err(format!(
+                "placeholder name `{name}` must match `[a-z][a-z0-9_]*`"
+            ));
+        }
+        if kind == PlaceholderKind::Suffix && index + 1 != components.len() {
+            return Err(format!(
+                "placeholder `{component}` must be the last URI component (a suffix takes the rest of the URI)"
+            ));
+        }
+        if found.iter().any(|p| p.name == name) {
+            return Err(format!("placeholder `{name}` appears twice"));
+        }
+        found.push(Placeholder {
+            name: name.to_string(),
+            kind,
+        });
+    }
+    Ok(found)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -240,6 +329,35 @@ mod tests {
             assert!(rule.regex().starts_with('^') && rule.regex().ends_with('$'));
         }
         assert_eq!(UriRule::from_attribute("wampid"), None);
+    }
+
+    #[test]
+    fn templates() {
+        let found =
+            template_placeholders("a.<x>.b.<y:string>.<z:str>.<n:int>.<rest:suffix>").unwrap();
+        let kinds: Vec<_> = found.iter().map(|p| (p.name.as_str(), p.kind)).collect();
+        assert_eq!(
+            kinds,
+            [
+                ("x", PlaceholderKind::String),
+                ("y", PlaceholderKind::String),
+                ("z", PlaceholderKind::String),
+                ("n", PlaceholderKind::Int),
+                ("rest", PlaceholderKind::Suffix),
+            ]
+        );
+        for (bad, says) in [
+            ("a.<x:float>", "unknown type `float`"),
+            ("a.<X>", "must match"),
+            ("a.<>", "must match"),
+            ("a.<x", "not a placeholder"),
+            ("a.x>", "not a placeholder"),
+            ("a.<r:suffix>.b", "last URI component"),
+            ("a.<x>.<x:int>", "appears twice"),
+        ] {
+            let error = template_placeholders(bad).unwrap_err();
+            assert!(error.contains(says), "{bad}: {error}");
+        }
     }
 
     #[test]

@@ -123,6 +123,15 @@ pub fn create_table_vector(
     WIPOffset::new(fbb.create_vector(tables).value())
 }
 
+/// Builds a vector of already built values of any kind (union members).
+#[inline]
+pub fn create_offset_vector(
+    fbb: &mut FlatBufferBuilder<'_>,
+    offsets: &[VectorOffset],
+) -> VectorOffset {
+    WIPOffset::new(fbb.create_vector(offsets).value())
+}
+
 /// Builds a vector of scalars.
 #[inline]
 pub fn create_scalar_vector<'fbb, T>(fbb: &mut FlatBufferBuilder<'fbb>, items: &[T]) -> VectorOffset

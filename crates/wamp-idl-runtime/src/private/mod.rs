@@ -6,10 +6,13 @@
 //! (`Follow`, `Table::get`) is `unsafe`, so generated readers use the
 //! bounds-checked [`reader`] instead; buffers are still verified first with
 //! flatbuffers' safe [`flatbuffers::Verifier`], so the checks never fail on a
-//! verified buffer but no wrong schema can cause undefined behaviour.
+//! verified buffer but no wrong schema can cause undefined behaviour. Strings
+//! are verified by range only and UTF-8-checked once, when read (see [`verify`]).
 
 pub mod builder;
+pub mod payload_union;
 pub mod reader;
+pub mod unpack;
 pub mod validate;
 pub mod verify;
 
@@ -17,6 +20,6 @@ pub use flatbuffers;
 pub use serde;
 pub use serde_json;
 
-pub use reader::{Element, Scalar, Table, Vector};
+pub use reader::{Element, Scalar, Table, UnionMember, UnionVector, Vector};
 pub use validate::{FieldPath, ValidationError};
 pub use verify::{DecodeError, VerifyOptions};

@@ -95,13 +95,22 @@ pub fn follow_uoffset(buf: &[u8], pos: usize) -> Option<usize> {
     pos.checked_add(usize::try_from(offset).ok()?)
 }
 
-/// Reads the string whose length prefix is at `pos`.
+/// Reads the string whose length prefix is at `pos`; `None` when it is out of
+/// bounds or not valid UTF-8 (the verifier checks strings by range only, so
+/// this is where UTF-8 is checked: a view never hands out invalid UTF-8).
 #[inline]
 pub fn read_str(buf: &[u8], pos: usize) -> Option<&str> {
+    core::str::from_utf8(read_str_bytes(buf, pos)?).ok()
+}
+
+/// The bytes of the string whose length prefix is at `pos`, UTF-8 not checked
+/// (the owned decode checks it once, naming the field on failure).
+#[inline]
+pub fn read_str_bytes(buf: &[u8], pos: usize) -> Option<&[u8]> {
     let len: u32 = read_scalar(buf, pos)?;
     let start = pos.checked_add(4)?;
     let end = start.checked_add(usize::try_from(len).ok()?)?;
-    core::str::from_utf8(buf.get(start..end)?).ok()
+    buf.get(start..end)
 }
 
 /// A table in a buffer: its position and its vtable.
@@ -198,6 +207,15 @@ impl<'a> Table<'a> {
         )
     }
 
+    /// The bytes of a string field, UTF-8 not checked.
+    #[inline]
+    pub fn string_bytes(&self, voffset: u16) -> Option<&'a [u8]> {
+        read_str_bytes(
+            self.buf,
+            follow_uoffset(self.buf, self.field_pos(voffset)?)?,
+        )
+    }
+
     /// A table field.
     #[inline]
     pub fn table(&self, voffset: u16) -> Option<Table<'a>> {
@@ -254,6 +272,18 @@ impl<'a> Element<'a> for &'a str {
     #[inline]
     fn read_at(buf: &'a [u8], pos: usize) -> Option<Self> {
         read_str(buf, follow_uoffset(buf, pos)?)
+    }
+}
+
+/// A string vector element as its bytes, UTF-8 not checked (for the owned decode).
+#[derive(Clone, Copy, Debug)]
+pub struct StrBytes<'a>(pub &'a [u8]);
+
+impl<'a> Element<'a> for StrBytes<'a> {
+    const STRIDE: usize = 4;
+    #[inline]
+    fn read_at(buf: &'a [u8], pos: usize) -> Option<Self> {
+        read_str_bytes(buf, follow_uoffset(buf, pos)?).map(StrBytes)
     }
 }
 
@@ -342,6 +372,104 @@ impl<'a, T: Element<'a> + 'a> Vector<'a, T> {
             }
         }
         None
+    }
+}
+
+/// Implemented by generated union readers (`NameRef<'a>`): reads the member
+/// with tag `tag` whose `uoffset` is at `pos`.
+pub trait UnionMember<'a>: Sized {
+    /// The member, `None` for an unknown tag or an unreadable value.
+    fn read_member(buf: &'a [u8], tag: u8, pos: usize) -> Option<Self>;
+}
+
+/// A vector of unions: the `<field>_type` vector of tags and the `<field>`
+/// vector of offsets, read pairwise (the verifier checks they have the same length).
+pub struct UnionVector<'a, T> {
+    buf: &'a [u8],
+    tags: usize,
+    values: usize,
+    len: usize,
+    member: PhantomData<T>,
+}
+
+impl<T> Clone for UnionVector<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for UnionVector<'_, T> {}
+
+impl<T> core::fmt::Debug for UnionVector<'_, T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("UnionVector")
+            .field("len", &self.len)
+            .finish()
+    }
+}
+
+impl<'a, T: UnionMember<'a> + 'a> UnionVector<'a, T> {
+    /// The vector of unions of `table` whose tags are at `type_voffset` and
+    /// values at `value_voffset`; `None` when either is absent or out of bounds.
+    #[inline]
+    pub fn at(table: &Table<'a>, type_voffset: u16, value_voffset: u16) -> Option<Self> {
+        let tags: Vector<'a, u8> = table.vector(type_voffset)?;
+        let values: Vector<'a, u32> = table.vector(value_voffset)?;
+        Some(UnionVector {
+            buf: table.buf,
+            tags: tags.start,
+            values: values.start,
+            len: tags.len.min(values.len),
+            member: PhantomData,
+        })
+    }
+
+    /// Number of elements.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the vector has no elements.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The tag of the element at `index` (`0` is `NONE`), `None` past the end.
+    #[inline]
+    pub fn tag(&self, index: usize) -> Option<u8> {
+        if index >= self.len {
+            return None;
+        }
+        read_scalar(self.buf, self.tags.checked_add(index)?)
+    }
+
+    /// The tag and the position of the value's `uoffset` of the element at `index`.
+    #[doc(hidden)]
+    #[inline]
+    pub fn raw(&self, index: usize) -> Option<(u8, usize)> {
+        let tag = self.tag(index)?;
+        Some((tag, self.values.checked_add(index.checked_mul(4)?)?))
+    }
+
+    /// The buffer the vector is in.
+    #[doc(hidden)]
+    pub fn buffer(&self) -> &'a [u8] {
+        self.buf
+    }
+
+    /// The element at `index`; `None` past the end and for a member this
+    /// schema does not declare (written by a newer schema) or a string member
+    /// that is not valid UTF-8.
+    #[inline]
+    pub fn get(&self, index: usize) -> Option<T> {
+        let (tag, pos) = self.raw(index)?;
+        T::read_member(self.buf, tag, pos)
+    }
+
+    /// The elements in order, `None` where [`Self::get`] gives `None`.
+    pub fn iter(&self) -> impl Iterator<Item = Option<T>> + 'a {
+        let this = *self;
+        (0..self.len).map(move |i| this.get(i))
     }
 }
 
