@@ -301,3 +301,18 @@ fn optional_trailing_args_are_all_sent() {
         assert_eq!(back, request, "mask {mask}");
     }
 }
+
+/// `interfaces = [..]` limits the interface code to the named interfaces.
+mod only_authorize {
+    wamp_idl_runtime::wamp_interface!("../schemas/wamp-auth.fbs", interfaces = ["IWampAuthorize"]);
+}
+
+#[test]
+fn interface_selection_keeps_the_named_interfaces() {
+    assert_eq!(
+        only_authorize::wamp::i_wamp_authorize::REFLECTION.name,
+        "IWampAuthorize"
+    );
+    // Payload types of every table are generated either way.
+    let _ = only_authorize::wamp::AuthenticationRequest::default();
+}

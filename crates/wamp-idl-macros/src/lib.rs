@@ -26,9 +26,14 @@ use wamp_idl_core::{compile, FsLoader, Options};
 /// wamp_idl_runtime::wamp_interface!(
 ///     "schemas/calc.fbs",
 ///     include = ["schemas/common"],
+///     interfaces = ["ICalc"],
 ///     runtime = ::wamp_idl_runtime,
 /// );
 /// ```
+///
+/// `interfaces` limits the interface code (trait, client, module) to the
+/// named interfaces (short or qualified names); every table, struct, enum and
+/// union is generated either way.
 ///
 /// Paths are relative to the crate's `CARGO_MANIFEST_DIR` (absolute paths are
 /// rejected so builds do not depend on the machine). Every FlatBuffers
@@ -48,11 +53,14 @@ struct Input {
     options: MacroOptions,
 }
 
-/// `include = [..]` and `runtime = path`, shared by both macros.
+/// `include = [..]` and `runtime = path`, shared by both macros, and
+/// `interfaces = [..]` (function-like macro only).
 #[derive(Default)]
 struct MacroOptions {
     include: Vec<LitStr>,
     runtime: Option<syn::Path>,
+    /// Interfaces to generate code for (short or qualified names); all when empty.
+    interfaces: Vec<LitStr>,
 }
 
 impl MacroOptions {
@@ -128,10 +136,26 @@ impl Parse for Input {
             }
             let key: Ident = input.parse()?;
             input.parse::<Token![=]>()?;
+            if key == "interfaces" {
+                reject_duplicate(&key, &mut seen)?;
+                if !input.peek(syn::token::Bracket) {
+                    return Err(input.error(
+                        "`interfaces` takes a list of interface names, e.g. `interfaces = [\"ICalc\"]`",
+                    ));
+                }
+                let content;
+                bracketed!(content in input);
+                let names: Punctuated<LitStr, Token![,]> = content
+                    .parse_terminated(|s: ParseStream<'_>| s.parse::<LitStr>(), Token![,])?;
+                options.interfaces.extend(names);
+                continue;
+            }
             if !options.parse_value(&key, &mut seen, input)? {
                 return Err(syn::Error::new(
                     key.span(),
-                    format!("unknown option `{key}`; expected `include` or `runtime`"),
+                    format!(
+                        "unknown option `{key}`; expected `include`, `interfaces` or `runtime`"
+                    ),
                 ));
             }
         }
@@ -239,11 +263,28 @@ fn expand_schema(path: &LitStr, options: &MacroOptions) -> Expansion {
     let mut generated = TokenStream::new();
     if !diagnostics.has_errors() {
         if let (Some(schema), Some(catalog)) = (&compiled.schema, &compiled.catalog) {
-            let codegen_options = CodegenOptions {
-                runtime_path: runtime_path(options),
-            };
-            generated =
-                generate_with_diagnostics(schema, catalog, &codegen_options, &mut diagnostics);
+            match select_interfaces(catalog, &options.interfaces) {
+                Ok(catalog) => {
+                    let codegen_options = CodegenOptions {
+                        runtime_path: runtime_path(options),
+                    };
+                    generated = generate_with_diagnostics(
+                        schema,
+                        &catalog,
+                        &codegen_options,
+                        &mut diagnostics,
+                    );
+                }
+                Err(error) => {
+                    return Expansion {
+                        compiled: Some(compiled),
+                        tracked,
+                        errors: error,
+                        warnings: TokenStream::new(),
+                        generated: TokenStream::new(),
+                    }
+                }
+            }
         }
     }
     let mut errors = TokenStream::new();
@@ -275,6 +316,49 @@ fn expand_schema(path: &LitStr, options: &MacroOptions) -> Expansion {
         warnings,
         generated,
     }
+}
+
+/// The catalog with only the interfaces `names` selects (by short or
+/// qualified name; all of them when `names` is empty), or an error at each
+/// name that matches none.
+fn select_interfaces(
+    catalog: &wamp_idl_core::idl::Catalog,
+    names: &[LitStr],
+) -> Result<wamp_idl_core::idl::Catalog, TokenStream> {
+    let mut selected = catalog.clone();
+    if names.is_empty() {
+        return Ok(selected);
+    }
+    let matches = |interface: &wamp_idl_core::idl::Interface, name: &str| {
+        interface.name == name || interface.full_name == name
+    };
+    let mut errors = TokenStream::new();
+    for name in names {
+        let value = name.value();
+        if !catalog.interfaces.iter().any(|i| matches(i, &value)) {
+            let known: Vec<String> = catalog
+                .interfaces
+                .iter()
+                .map(|i| format!("`{}`", i.full_name))
+                .collect();
+            let known = if known.is_empty() {
+                "it declares none".to_string()
+            } else {
+                format!("it declares {}", known.join(", "))
+            };
+            errors.extend(compile_error(
+                name.span(),
+                &format!("no interface `{value}` in the schema; {known}"),
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    selected
+        .interfaces
+        .retain(|interface| names.iter().any(|name| matches(interface, &name.value())));
+    Ok(selected)
 }
 
 /// Writes the paths in `text` relative to the manifest directory, as the

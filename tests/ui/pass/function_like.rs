@@ -5,6 +5,7 @@ mod api {
     wamp_idl_runtime::wamp_interface!(
         "ui/pass/schemas/calc.fbs",
         include = ["ui/_inc"],
+        interfaces = ["calc.ICalc"],
         runtime = ::wamp_idl_runtime,
     );
 }
