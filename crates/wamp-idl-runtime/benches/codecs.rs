@@ -609,6 +609,20 @@ fn bench_allocations(c: &mut Criterion) {
         ]
     };
     for format in formats() {
+        let s = format.payload;
+        let large = (ByteBuf::from(large_bytes()),);
+        let encode_small = allocations_of(|| {
+            let m = wamp_message::<_, Kwargs>(Kind::Publish, s, &(GREETING,), None);
+            black_box(format.envelope.encode(&m));
+        });
+        let encode_large = allocations_of(|| {
+            let m = wamp_message::<_, Kwargs>(Kind::Publish, s, &large, None);
+            black_box(format.envelope.encode(&m));
+        });
+        println!(
+            "allocations per encode (typed args + message + encode): {} publish small: {encode_small}, large: {encode_large}",
+            format.name
+        );
         for (size, msg) in small_and_large(format.payload) {
             let frame = Bytes::from(format.envelope.encode(&msg));
             let envelope = allocations_of(|| {

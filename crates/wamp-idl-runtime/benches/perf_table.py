@@ -8,7 +8,9 @@ Reads `<group>/<bench>/new/estimates.json` (median, ns) and prints, per
 format/message/size: ns/msg and msgs/s of our codec, the ratio to the
 hand-written serde baseline and to the naive serde_json::Value path, and the
 multiple of autobahn-python's msgs/s (PEERS.md anchor, same format, size and
-direction; large = 16 KiB payload, anchor MB/s taken as 10^6 bytes/s).
+direction; large = 16 KiB payload, anchor MB/s taken as 10^6 bytes/s), and the
+serde baseline's own multiple of autobahn: where that is below 50x, the row's
+50x target is out of reach of the format's serde crate itself, not only of us.
 """
 
 import json
@@ -62,8 +64,12 @@ def fmt_ratio(a, b):
 def main():
     root = sys.argv[1] if len(sys.argv) > 1 else "target/criterion"
     misses = []
-    print("| format | message | size | dir | ns/msg | msgs/s | vs serde typed | vs serde_json::Value | x autobahn |")
-    print("|---|---|---|---|---:|---:|---:|---:|---:|")
+    print(
+        "| format | message | size | dir | ns/msg | msgs/s | vs serde typed | "
+        "vs serde_json::Value | x autobahn | serde typed x autobahn |"
+    )
+    print("|---|---|---|---|---:|---:|---:|---:|---:|---:|")
+    bounded = 0
     for fmt in ANCHOR:
         for kind in ["publish", "event", "call", "result"]:
             for size in SIZES:
@@ -80,14 +86,22 @@ def main():
                     flags = []
                     if ratio is not None and ratio > TARGET_SERDE:
                         flags.append("serde")
+                    serde_x = None
+                    if serde is not None:
+                        serde_x = (1e9 / serde) / anchor_msgs(fmt, size, direction)
                     if x_anchor < TARGET_ANCHOR:
-                        flags.append("autobahn")
+                        if serde_x is not None and serde_x < TARGET_ANCHOR:
+                            flags.append("autobahn (serde baseline too)")
+                            bounded += 1
+                        else:
+                            flags.append("autobahn")
                     if flags:
                         misses.append(f"{group} {direction}: {', '.join(flags)}")
                     print(
                         f"| {fmt} | {kind} | {size} | {direction} | {fmt_ns(ours)} | "
                         f"{msgs / 1e6:.2f} M | {fmt_ratio(ours, serde)} | "
-                        f"{fmt_ratio(ours, value)} | {x_anchor:.0f}x |"
+                        f"{fmt_ratio(ours, value)} | {x_anchor:.0f}x | "
+                        f"{'-' if serde_x is None else f'{serde_x:.0f}x'} |"
                     )
     print()
     print("Typed args+kwargs decode (medium payload):")
@@ -106,7 +120,10 @@ def main():
     if small and large:
         print(f"FlatBuffers verified read: small {fmt_ns(small)} ns, 16 KiB {fmt_ns(large)} ns, ratio {large / small:.2f}")
     print()
-    print(f"Targets missed ({len(misses)}):")
+    print(
+        f"Targets missed ({len(misses)}; {bounded} rows miss 50x autobahn where the "
+        "serde baseline misses it too):"
+    )
     for m in misses:
         print(f"- {m}")
 

@@ -38,7 +38,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::message::Out;
+use crate::message::{Out, OutList};
 use crate::serializer::{Limits, Serializer};
 use crate::value::{Dict, Value};
 
@@ -55,6 +55,11 @@ enum Repr {
         bytes: Bytes,
         serializer: Serializer,
         limits: Limits,
+        /// The bytes were skipped by a codec's decoder, which rejected
+        /// malformed items and duplicate dict keys at every level; typed
+        /// decoding need not track the keys again (it still checks UTF-8,
+        /// lengths and depth, which it cannot avoid reading).
+        keys_checked: bool,
     },
     Decoded(Value),
 }
@@ -85,6 +90,20 @@ impl RawValue {
                 bytes,
                 serializer,
                 limits,
+                keys_checked: false,
+            },
+        }
+    }
+
+    /// An args/kwargs element that a codec's decoder has just skipped,
+    /// validating it completely (see `Repr::Encoded::keys_checked`).
+    pub(crate) fn from_validated(bytes: Bytes, serializer: Serializer, limits: Limits) -> RawValue {
+        RawValue {
+            repr: Repr::Encoded {
+                bytes,
+                serializer,
+                limits,
+                keys_checked: true,
             },
         }
     }
@@ -120,6 +139,7 @@ impl RawValue {
                 bytes,
                 serializer,
                 limits,
+                ..
             } => serializer.decode_value(bytes, limits),
         }
     }
@@ -150,7 +170,10 @@ impl RawValue {
                 bytes,
                 serializer,
                 limits,
-            } => crate::serde_format::from_slice_at(*serializer, bytes, limits, root),
+                keys_checked,
+            } => {
+                crate::serde_format::from_slice_in(*serializer, bytes, limits, root, !keys_checked)
+            }
             Repr::Decoded(v) => {
                 T::deserialize(v.clone()).map_err(
                     |e: Error| {
@@ -171,8 +194,28 @@ impl RawValue {
         value: &T,
         serializer: Serializer,
     ) -> Result<RawValue> {
-        let bytes = crate::serde_format::to_vec(serializer, value)?;
-        Ok(RawValue::from_encoded(Bytes::from(bytes), serializer))
+        thread_local! {
+            /// Reused across calls so that encoding a payload costs one
+            /// exact-size allocation (the `Bytes`), not a growing `Vec` plus
+            /// the `Bytes` bookkeeping for its spare capacity.
+            static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        /// Larger scratch buffers are freed after use rather than kept per thread.
+        const KEEP_SCRATCH: usize = 1 << 20;
+        let bytes = SCRATCH.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut scratch) => {
+                scratch.clear();
+                let written = crate::serde_format::to_writer(serializer, value, &mut scratch)
+                    .map(|()| Bytes::copy_from_slice(&scratch));
+                if scratch.capacity() > KEEP_SCRATCH {
+                    *scratch = Vec::new();
+                }
+                written
+            }
+            // A `Serialize` impl that encodes a payload itself (re-entrant call).
+            Err(_) => crate::serde_format::to_vec(serializer, value).map(Bytes::from),
+        })?;
+        Ok(RawValue::from_encoded(bytes, serializer))
     }
 
     /// Whether the value is a list (`Some(true)`), a dict (`Some(false)`) or
@@ -459,7 +502,7 @@ impl Payload {
 
     /// The payload elements to write; with only kwargs, an empty args list is
     /// written first (the trailing-element rule).
-    pub(crate) fn outputs<'a>(&'a self, out: &mut Vec<Out<'a>>) {
+    pub(crate) fn outputs<'a>(&'a self, out: &mut OutList<'a>) {
         match self {
             Payload::Normal { args, kwargs } => match (args, kwargs) {
                 (None, None) => {}

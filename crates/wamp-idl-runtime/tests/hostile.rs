@@ -450,6 +450,24 @@ fn duplicate_keys_in_raw_payload_are_rejected_at_decode() {
     }
 }
 
+/// CBOR keys can be written whole or in chunks (indefinite length); the skip
+/// path kept the two kinds in separate sets, so a key written once each way
+/// got through `Codec::decode`. Typed decoding of codec-validated args/kwargs
+/// relies on the codec for duplicate keys, so this must be caught here.
+#[test]
+fn cbor_chunked_and_whole_duplicate_keys_are_rejected_at_decode() {
+    // [16, 1, {}, "t", [], {"a": 1, (_ "a"): 2}]
+    let mut frame = vec![0x86, 0x10, 0x01, 0xa0, 0x61, b't', 0x80];
+    frame.extend([0xa2, 0x61, b'a', 0x01, 0x7f, 0x61, b'a', 0xff, 0x02]);
+    let err = decode_err(Serializer::Cbor, &frame);
+    assert!(err.contains("duplicate key \"a\""), "{err}");
+    // The same in args, nested in a list.
+    let mut frame = vec![0x85, 0x10, 0x01, 0xa0, 0x61, b't', 0x81];
+    frame.extend([0xa2, 0x7f, 0x61, b'a', 0xff, 0x01, 0x61, b'a', 0x02]);
+    let err = decode_err(Serializer::Cbor, &frame);
+    assert!(err.contains("duplicate key \"a\""), "{err}");
+}
+
 /// Found by fuzzing (`runtime_json`): the skip path for raw args/kwargs did not
 /// check the base64 of `"\u0000..."` binary strings.
 #[test]

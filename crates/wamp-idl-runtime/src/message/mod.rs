@@ -314,7 +314,7 @@ pub(crate) trait WampMessage: Sized {
     /// Reads the elements after the type code.
     fn decode(f: &mut Fields) -> Result<Self>;
     /// Lists the elements after the type code.
-    fn encode<'a>(&'a self, out: &mut Vec<Out<'a>>);
+    fn encode<'a>(&'a self, out: &mut OutList<'a>);
     /// Checks the invariants that a decoder checks.
     fn validate(&self) -> Result<()>;
 }
@@ -367,7 +367,13 @@ impl Message {
     pub fn from_value(value: Value) -> Result<Message> {
         match value {
             Value::List(items) => {
-                Message::from_elements(items.into_iter().map(Element::Value).collect())
+                // Same errors as a decoder: the type and count checks come first.
+                message_type_of(items.first(), items.len())?;
+                let mut elements = Elements::new();
+                for item in items {
+                    elements.push(Element::Value(item))?;
+                }
+                Message::from_elements(elements)
             }
             other => Err(Error::protocol(format!(
                 "a WAMP message must be a list, got {}",
@@ -383,8 +389,8 @@ impl Message {
     /// Fails only if a raw args/kwargs element cannot be decoded.
     pub fn to_value(&self) -> Result<Value> {
         let mut list = vec![Value::UInt(self.message_type().code())];
-        for out in self.outputs(TransparentForm::default()) {
-            list.push(match out {
+        for out in self.outputs(TransparentForm::default()).items() {
+            list.push(match *out {
                 Out::UInt(u) => Value::UInt(u),
                 Out::Str(s) => Value::from(s),
                 Out::Dict(d) => Value::Dict(d.clone()),
@@ -397,35 +403,16 @@ impl Message {
         Ok(Value::List(list))
     }
 
-    pub(crate) fn from_elements(elements: Vec<Element>) -> Result<Message> {
+    /// Builds and validates a message from its elements.
+    pub(crate) fn from_elements(elements: Elements) -> Result<Message> {
         let count = elements.len();
         let mut iter = elements.into_iter();
-        let code = match iter.next() {
-            Some(Element::Value(Value::UInt(code))) => code,
-            Some(Element::Value(other)) => {
-                return Err(Error::protocol(format!(
-                    "message type code: expected integer, got {}",
-                    other.type_name()
-                )))
-            }
-            Some(Element::Raw(_)) | None => {
-                return Err(Error::protocol("empty message array"));
-            }
+        let first = iter.next();
+        let code = match &first {
+            Some(Element::Value(v)) => Some(v),
+            Some(Element::Raw(_)) | None => None,
         };
-        let ty = MessageType::from_code(code)
-            .ok_or_else(|| Error::protocol(format!("unknown message type code {code}")))?;
-        let (min, max) = ty.element_count();
-        if count < min || count > max {
-            let expected = if min == max {
-                format!("{min}")
-            } else {
-                format!("{min} to {max}")
-            };
-            return Err(Error::protocol(format!(
-                "{}: expected {expected} elements, got {count}",
-                ty.name()
-            )));
-        }
+        let ty = message_type_of(code, count)?;
         let mut f = Fields {
             ty,
             index: 1,
@@ -466,12 +453,12 @@ impl Message {
     }
 
     /// The elements after the type code, with the payload laid out in `form`.
-    pub(crate) fn outputs(&self, form: TransparentForm) -> Vec<Out<'_>> {
-        let mut out = Vec::with_capacity(6);
+    pub(crate) fn outputs(&self, form: TransparentForm) -> OutList<'_> {
+        let mut out = OutList::new();
         dispatch!(self, m => m.encode(&mut out));
         if form == TransparentForm::Spec {
-            for o in &mut out {
-                if let Out::Bytes(b) = o {
+            for o in out.items_mut() {
+                if let Out::Bytes(b) = *o {
                     *o = Out::BytesInList(b);
                 }
             }
@@ -498,8 +485,82 @@ pub(crate) enum Element {
     Raw(RawValue),
 }
 
+/// The message type named by the first element of an array of `count`
+/// elements (`None`: no decoded first element), checked against the type's
+/// element count.
+fn message_type_of(first: Option<&Value>, count: usize) -> Result<MessageType> {
+    let code = match first {
+        Some(Value::UInt(code)) => *code,
+        Some(other) => {
+            return Err(Error::protocol(format!(
+                "message type code: expected integer, got {}",
+                other.type_name()
+            )))
+        }
+        None => return Err(Error::protocol("empty message array")),
+    };
+    let ty = MessageType::from_code(code)
+        .ok_or_else(|| Error::protocol(format!("unknown message type code {code}")))?;
+    let (min, max) = ty.element_count();
+    if count < min || count > max {
+        let expected = if min == max {
+            format!("{min}")
+        } else {
+            format!("{min} to {max}")
+        };
+        return Err(Error::protocol(format!(
+            "{}: expected {expected} elements, got {count}",
+            ty.name()
+        )));
+    }
+    Ok(ty)
+}
+
+/// The largest element count of any message array (type code included).
+pub(crate) const MAX_ELEMENTS: usize = MAX_ELEMENTS_AFTER_CODE + 1;
+
+/// The elements of a message array being decoded, at most [`MAX_ELEMENTS`].
+/// A `Vec` rather than an array on the stack: measured, moving the
+/// 7 x 64-byte array through the decoder cost more than the allocation.
+pub(crate) struct Elements {
+    items: Vec<Element>,
+}
+
+impl Elements {
+    pub(crate) fn new() -> Elements {
+        Elements {
+            items: Vec::with_capacity(MAX_ELEMENTS),
+        }
+    }
+
+    /// Appends an element; a message array has at most [`MAX_ELEMENTS`].
+    pub(crate) fn push(&mut self, element: Element) -> Result<()> {
+        if self.items.len() >= MAX_ELEMENTS {
+            return Err(Error::protocol(format!(
+                "message array has more than {MAX_ELEMENTS} elements"
+            )));
+        }
+        self.items.push(element);
+        Ok(())
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub(crate) fn first(&self) -> Option<&Element> {
+        self.items.first()
+    }
+
+    fn into_iter(self) -> ElementIter {
+        self.items.into_iter()
+    }
+}
+
+type ElementIter = std::vec::IntoIter<Element>;
+
 /// One element to encode.
-#[derive(Debug)]
+#[derive(Clone, Copy, Debug)]
 pub(crate) enum Out<'a> {
     UInt(u64),
     Str(&'a str),
@@ -511,23 +572,78 @@ pub(crate) enum Out<'a> {
     BytesInList(&'a [u8]),
 }
 
+/// The elements after the type code, on the stack: encoding a message does
+/// not allocate for its element list (ERROR, the longest, has 6).
+pub(crate) struct OutList<'a> {
+    items: [Out<'a>; MAX_ELEMENTS_AFTER_CODE],
+    len: usize,
+}
+
+/// The most elements any message array has after its type code.
+const MAX_ELEMENTS_AFTER_CODE: usize = 6;
+
+impl<'a> OutList<'a> {
+    fn new() -> OutList<'a> {
+        OutList {
+            items: [Out::EmptyList; MAX_ELEMENTS_AFTER_CODE],
+            len: 0,
+        }
+    }
+
+    /// Appends one element. Every message type lists at most
+    /// [`MAX_ELEMENTS_AFTER_CODE`] elements, which the unit test
+    /// `every_message_fits_out_list` checks for all 25 types.
+    pub(crate) fn push(&mut self, out: Out<'a>) {
+        debug_assert!(self.len < MAX_ELEMENTS_AFTER_CODE, "OutList overflow");
+        if let Some(slot) = self.items.get_mut(self.len) {
+            *slot = out;
+            self.len += 1;
+        }
+    }
+
+    /// Appends several elements.
+    pub(crate) fn extend<const N: usize>(&mut self, outs: [Out<'a>; N]) {
+        for out in outs {
+            self.push(out);
+        }
+    }
+
+    /// The elements listed so far.
+    pub(crate) fn items(&self) -> &[Out<'a>] {
+        self.items.get(..self.len).unwrap_or(&[])
+    }
+
+    fn items_mut(&mut self) -> &mut [Out<'a>] {
+        self.items.get_mut(..self.len).unwrap_or(&mut [])
+    }
+
+    /// How many elements were listed.
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+}
+
 /// Cursor over the elements of a message being decoded; errors name the
 /// message type and the element.
 pub(crate) struct Fields {
     ty: MessageType,
+    /// 1-based position for errors.
     index: usize,
-    elements: std::vec::IntoIter<Element>,
+    elements: ElementIter,
 }
 
 impl Fields {
+    fn take_next(&mut self) -> Option<Element> {
+        self.elements.next()
+    }
+
     fn err(&self, what: &str, msg: impl std::fmt::Display) -> Error {
         Error::protocol(format!("{} {what}: {msg}", self.ty.name()))
     }
 
     fn next(&mut self, what: &str) -> Result<Element> {
         self.index += 1;
-        self.elements
-            .next()
+        self.take_next()
             .ok_or_else(|| self.err(what, "missing element"))
     }
 
@@ -595,12 +711,12 @@ impl Fields {
     /// set, an args list holding only a byte string is the spec's form of a
     /// transparent payload.
     fn payload(&mut self, dict: &Dict) -> Result<Payload> {
-        let args = match self.elements.next() {
+        let args = match self.take_next() {
             None => return Ok(Payload::default()),
             Some(e) => e,
         };
         self.index += 1;
-        let kwargs = self.elements.next();
+        let kwargs = self.take_next();
         let args = match args {
             Element::Value(Value::Bytes(b)) => {
                 if kwargs.is_some() {
@@ -646,8 +762,32 @@ impl Fields {
 
 /// Checks a URI element loosely (WAMP-REFERENCE §7.4).
 fn check_uri_field(ty: MessageType, what: &str, uri: &str, kind: UriKind) -> Result<()> {
+    if kind == UriKind::Exact && is_plain_loose_uri(uri) {
+        return Ok(());
+    }
+    // The full check, which also says what is wrong.
     check_uri(uri, UriCheck::Loose, kind)
         .map_err(|msg| Error::protocol(format!("{} {what}: {msg}", ty.name())))
+}
+
+/// One pass over the bytes for the common case of `check_uri(Loose, Exact)`:
+/// true if `uri` is non-empty ASCII without `#`, whitespace or empty
+/// components. False does not mean invalid (non-ASCII URIs take the full check).
+fn is_plain_loose_uri(uri: &str) -> bool {
+    let bytes = uri.as_bytes();
+    let mut previous = b'.';
+    for &b in bytes {
+        let bad = match b {
+            b'.' => previous == b'.',
+            b'#' | 0x80..=0xff => true,
+            _ => b.is_ascii_whitespace() || b == 0x0b,
+        };
+        if bad {
+            return false;
+        }
+        previous = b;
+    }
+    previous != b'.'
 }
 
 /// Checks the payload mode against the Options/Details: a transparent payload
@@ -670,5 +810,52 @@ fn check_payload(ty: MessageType, field: &str, dict: &Dict, payload: &Payload) -
             )))
         }
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_uri_fast_path_agrees_with_check_uri() {
+        let mut uris: Vec<String> = vec![String::new(), "com.myapp.topic1".into(), "a..b".into()];
+        let alphabet: Vec<char> = (0u8..0x80)
+            .map(char::from)
+            .chain(['\u{85}', '\u{a0}', 'é', '\u{2028}'])
+            .collect();
+        for a in &alphabet {
+            for b in ['a', '.', ' '] {
+                uris.push(format!("{a}{b}"));
+                uris.push(format!("{b}{a}"));
+                uris.push(format!("x.{a}{b}.y"));
+            }
+        }
+        for uri in &uris {
+            let full = check_uri(uri, UriCheck::Loose, UriKind::Exact).is_ok();
+            if is_plain_loose_uri(uri) {
+                assert!(full, "fast path accepted {uri:?}");
+            } else if uri.is_ascii() {
+                assert!(!full, "fast path rejected valid ASCII {uri:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_message_fits_out_list() {
+        // Encoders list what decoders accept, at most the largest element count.
+        for ty in MessageType::all() {
+            let (_, max) = ty.element_count();
+            assert!(max - 1 <= MAX_ELEMENTS_AFTER_CODE, "{}", ty.name());
+        }
+        let error = ErrorMessage {
+            request_type: 48,
+            request: 1,
+            error: "wamp.error.runtime_error".into(),
+            payload: Payload::from_args_kwargs(vec![Value::from(1u64)], Dict::new()),
+            ..ErrorMessage::default()
+        };
+        let msg = Message::from(error);
+        assert_eq!(msg.outputs(TransparentForm::Autobahn).len(), 6);
     }
 }

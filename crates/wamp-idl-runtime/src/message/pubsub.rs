@@ -4,7 +4,7 @@ use super::keys::{
     EventDetails, ForwardOptions, MatchPolicy, PublishOptions, RevocationDetails, SubscribeOptions,
 };
 use super::session::check_id;
-use super::{check_payload, check_uri_field, Fields, MessageType, Out, WampMessage};
+use super::{check_payload, check_uri_field, Fields, MessageType, Out, OutList, WampMessage};
 use crate::error::{Error, Result};
 use crate::payload::Payload;
 use crate::uri::UriKind;
@@ -56,7 +56,7 @@ impl WampMessage for Publish {
             payload,
         })
     }
-    fn encode<'a>(&'a self, out: &mut Vec<Out<'a>>) {
+    fn encode<'a>(&'a self, out: &mut OutList<'a>) {
         out.extend([
             Out::UInt(self.request),
             Out::Dict(&self.options),
@@ -89,7 +89,7 @@ impl WampMessage for Published {
             publication: f.id("Publication")?,
         })
     }
-    fn encode<'a>(&'a self, out: &mut Vec<Out<'a>>) {
+    fn encode<'a>(&'a self, out: &mut OutList<'a>) {
         out.extend([Out::UInt(self.request), Out::UInt(self.publication)]);
     }
     fn validate(&self) -> Result<()> {
@@ -118,7 +118,7 @@ impl WampMessage for Subscribe {
             topic: f.string("Topic")?,
         })
     }
-    fn encode<'a>(&'a self, out: &mut Vec<Out<'a>>) {
+    fn encode<'a>(&'a self, out: &mut OutList<'a>) {
         out.extend([
             Out::UInt(self.request),
             Out::Dict(&self.options),
@@ -150,7 +150,7 @@ impl WampMessage for Subscribed {
             subscription: f.id("Subscription")?,
         })
     }
-    fn encode<'a>(&'a self, out: &mut Vec<Out<'a>>) {
+    fn encode<'a>(&'a self, out: &mut OutList<'a>) {
         out.extend([Out::UInt(self.request), Out::UInt(self.subscription)]);
     }
     fn validate(&self) -> Result<()> {
@@ -180,7 +180,7 @@ impl WampMessage for Unsubscribe {
             options: f.opt_dict("Options")?.map(Into::into),
         })
     }
-    fn encode<'a>(&'a self, out: &mut Vec<Out<'a>>) {
+    fn encode<'a>(&'a self, out: &mut OutList<'a>) {
         out.extend([Out::UInt(self.request), Out::UInt(self.subscription)]);
         if let Some(options) = &self.options {
             out.push(Out::Dict(options));
@@ -214,7 +214,7 @@ impl WampMessage for Unsubscribed {
             details: f.opt_dict("Details")?.map(Into::into),
         })
     }
-    fn encode<'a>(&'a self, out: &mut Vec<Out<'a>>) {
+    fn encode<'a>(&'a self, out: &mut OutList<'a>) {
         out.push(Out::UInt(self.request));
         if let Some(details) = &self.details {
             out.push(Out::Dict(details));
@@ -273,7 +273,7 @@ impl WampMessage for Event {
             payload,
         })
     }
-    fn encode<'a>(&'a self, out: &mut Vec<Out<'a>>) {
+    fn encode<'a>(&'a self, out: &mut OutList<'a>) {
         out.extend([
             Out::UInt(self.subscription),
             Out::UInt(self.publication),
@@ -307,7 +307,7 @@ impl WampMessage for EventReceived {
             publication: f.id("Publication")?,
         })
     }
-    fn encode<'a>(&'a self, out: &mut Vec<Out<'a>>) {
+    fn encode<'a>(&'a self, out: &mut OutList<'a>) {
         out.push(Out::UInt(self.publication));
     }
     fn validate(&self) -> Result<()> {

@@ -6,7 +6,7 @@ use super::keys::{
 };
 use super::pubsub::{check_revocation, uri_kind};
 use super::session::check_id;
-use super::{check_payload, check_uri_field, Fields, MessageType, Out, WampMessage};
+use super::{check_payload, check_uri_field, Fields, MessageType, Out, OutList, WampMessage};
 use crate::error::Result as WampResult;
 use crate::payload::Payload;
 use crate::uri::UriKind;
@@ -49,7 +49,7 @@ impl WampMessage for Call {
             payload,
         })
     }
-    fn encode<'a>(&'a self, out: &mut Vec<Out<'a>>) {
+    fn encode<'a>(&'a self, out: &mut OutList<'a>) {
         out.extend([
             Out::UInt(self.request),
             Out::Dict(&self.options),
@@ -82,7 +82,7 @@ impl WampMessage for Cancel {
             options: f.dict("Options")?.into(),
         })
     }
-    fn encode<'a>(&'a self, out: &mut Vec<Out<'a>>) {
+    fn encode<'a>(&'a self, out: &mut OutList<'a>) {
         out.extend([Out::UInt(self.request), Out::Dict(&self.options)]);
     }
     fn validate(&self) -> WampResult<()> {
@@ -114,7 +114,7 @@ impl WampMessage for Result {
             payload,
         })
     }
-    fn encode<'a>(&'a self, out: &mut Vec<Out<'a>>) {
+    fn encode<'a>(&'a self, out: &mut OutList<'a>) {
         out.extend([Out::UInt(self.request), Out::Dict(&self.details)]);
         self.payload.outputs(out);
     }
@@ -145,7 +145,7 @@ impl WampMessage for Register {
             procedure: f.string("Procedure")?,
         })
     }
-    fn encode<'a>(&'a self, out: &mut Vec<Out<'a>>) {
+    fn encode<'a>(&'a self, out: &mut OutList<'a>) {
         out.extend([
             Out::UInt(self.request),
             Out::Dict(&self.options),
@@ -177,7 +177,7 @@ impl WampMessage for Registered {
             registration: f.id("Registration")?,
         })
     }
-    fn encode<'a>(&'a self, out: &mut Vec<Out<'a>>) {
+    fn encode<'a>(&'a self, out: &mut OutList<'a>) {
         out.extend([Out::UInt(self.request), Out::UInt(self.registration)]);
     }
     fn validate(&self) -> WampResult<()> {
@@ -207,7 +207,7 @@ impl WampMessage for Unregister {
             options: f.opt_dict("Options")?.map(Into::into),
         })
     }
-    fn encode<'a>(&'a self, out: &mut Vec<Out<'a>>) {
+    fn encode<'a>(&'a self, out: &mut OutList<'a>) {
         out.extend([Out::UInt(self.request), Out::UInt(self.registration)]);
         if let Some(options) = &self.options {
             out.push(Out::Dict(options));
@@ -241,7 +241,7 @@ impl WampMessage for Unregistered {
             details: f.opt_dict("Details")?.map(Into::into),
         })
     }
-    fn encode<'a>(&'a self, out: &mut Vec<Out<'a>>) {
+    fn encode<'a>(&'a self, out: &mut OutList<'a>) {
         out.push(Out::UInt(self.request));
         if let Some(details) = &self.details {
             out.push(Out::Dict(details));
@@ -279,7 +279,7 @@ impl WampMessage for Invocation {
             payload,
         })
     }
-    fn encode<'a>(&'a self, out: &mut Vec<Out<'a>>) {
+    fn encode<'a>(&'a self, out: &mut OutList<'a>) {
         out.extend([
             Out::UInt(self.request),
             Out::UInt(self.registration),
@@ -312,7 +312,7 @@ impl WampMessage for Interrupt {
             options: f.dict("Options")?.into(),
         })
     }
-    fn encode<'a>(&'a self, out: &mut Vec<Out<'a>>) {
+    fn encode<'a>(&'a self, out: &mut OutList<'a>) {
         out.extend([Out::UInt(self.request), Out::Dict(&self.options)]);
     }
     fn validate(&self) -> WampResult<()> {
@@ -344,7 +344,7 @@ impl WampMessage for Yield {
             payload,
         })
     }
-    fn encode<'a>(&'a self, out: &mut Vec<Out<'a>>) {
+    fn encode<'a>(&'a self, out: &mut OutList<'a>) {
         out.extend([Out::UInt(self.request), Out::Dict(&self.options)]);
         self.payload.outputs(out);
     }

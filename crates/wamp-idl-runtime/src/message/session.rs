@@ -2,7 +2,7 @@
 //! and ERROR.
 
 use super::keys::{AuthExtra, CloseDetails, HelloDetails, ResultDetails, WelcomeDetails};
-use super::{check_payload, check_uri_field, Fields, MessageType, Out, WampMessage};
+use super::{check_payload, check_uri_field, Fields, MessageType, Out, OutList, WampMessage};
 use crate::error::{Error as WampError, Result};
 use crate::payload::Payload;
 use crate::uri::UriKind;
@@ -34,7 +34,7 @@ impl WampMessage for Hello {
             details: f.dict("Details")?.into(),
         })
     }
-    fn encode<'a>(&'a self, out: &mut Vec<Out<'a>>) {
+    fn encode<'a>(&'a self, out: &mut OutList<'a>) {
         out.extend([Out::Str(&self.realm), Out::Dict(&self.details)]);
     }
     fn validate(&self) -> Result<()> {
@@ -60,7 +60,7 @@ impl WampMessage for Welcome {
             details: f.dict("Details")?.into(),
         })
     }
-    fn encode<'a>(&'a self, out: &mut Vec<Out<'a>>) {
+    fn encode<'a>(&'a self, out: &mut OutList<'a>) {
         out.extend([Out::UInt(self.session), Out::Dict(&self.details)]);
     }
     fn validate(&self) -> Result<()> {
@@ -93,7 +93,7 @@ impl WampMessage for Abort {
             payload,
         })
     }
-    fn encode<'a>(&'a self, out: &mut Vec<Out<'a>>) {
+    fn encode<'a>(&'a self, out: &mut OutList<'a>) {
         out.extend([Out::Dict(&self.details), Out::Str(&self.reason)]);
         self.payload.outputs(out);
     }
@@ -121,7 +121,7 @@ impl WampMessage for Challenge {
             extra: f.dict("Extra")?.into(),
         })
     }
-    fn encode<'a>(&'a self, out: &mut Vec<Out<'a>>) {
+    fn encode<'a>(&'a self, out: &mut OutList<'a>) {
         out.extend([Out::Str(&self.auth_method), Out::Dict(&self.extra)]);
     }
     fn validate(&self) -> Result<()> {
@@ -146,7 +146,7 @@ impl WampMessage for Authenticate {
             extra: f.dict("Extra")?.into(),
         })
     }
-    fn encode<'a>(&'a self, out: &mut Vec<Out<'a>>) {
+    fn encode<'a>(&'a self, out: &mut OutList<'a>) {
         out.extend([Out::Str(&self.signature), Out::Dict(&self.extra)]);
     }
     fn validate(&self) -> Result<()> {
@@ -171,7 +171,7 @@ impl WampMessage for Goodbye {
             reason: f.string("Reason")?,
         })
     }
-    fn encode<'a>(&'a self, out: &mut Vec<Out<'a>>) {
+    fn encode<'a>(&'a self, out: &mut OutList<'a>) {
         out.extend([Out::Dict(&self.details), Out::Str(&self.reason)]);
     }
     fn validate(&self) -> Result<()> {
@@ -214,7 +214,7 @@ impl WampMessage for Error {
             payload,
         })
     }
-    fn encode<'a>(&'a self, out: &mut Vec<Out<'a>>) {
+    fn encode<'a>(&'a self, out: &mut OutList<'a>) {
         out.extend([
             Out::UInt(self.request_type),
             Out::UInt(self.request),

@@ -154,14 +154,18 @@ impl de::Error for DeError {
 type Result<T, E = DeError> = std::result::Result<T, E>;
 
 /// Decodes one complete value with `reader`.
+/// `check_keys: false` when the bytes were validated by a codec's decoder,
+/// which already rejected duplicate dict keys.
 pub(crate) fn run<'de, R: Reader<'de>, T: de::Deserialize<'de>>(
     reader: R,
     limits: &Limits,
+    check_keys: bool,
 ) -> Result<T> {
     let mut d = Deserializer {
         reader,
         depth: 1,
         max_depth: limits.max_depth,
+        check_keys,
     };
     let value = T::deserialize(&mut d)?;
     d.reader.finish()?;
@@ -173,6 +177,8 @@ pub(crate) struct Deserializer<R> {
     /// Nesting level of the next value; the outermost value is level 1.
     depth: usize,
     max_depth: usize,
+    /// Whether dicts are checked for duplicate keys.
+    check_keys: bool,
 }
 
 impl<'de, R: Reader<'de>> Deserializer<R> {
@@ -232,7 +238,7 @@ impl<'de, R: Reader<'de>> Deserializer<R> {
                     first: true,
                     done: false,
                     key: None,
-                    keys: KeySet::new(),
+                    keys: None,
                 };
                 let value = visitor.visit_map(&mut map)?;
                 if map.has_next()? {
@@ -302,7 +308,9 @@ struct Map<'s, 'de, R> {
     key: Option<Cow<'de, str>>,
     /// Keys seen so far: a duplicate is an error, as in the codecs (serde
     /// would otherwise keep the last value silently).
-    keys: KeySet<'de>,
+    /// `None` until the first key, and throughout when the codec already
+    /// checked the keys (`Deserializer::check_keys`).
+    keys: Option<KeySet<'de>>,
 }
 
 impl<'de, R: Reader<'de>> Map<'_, 'de, R> {
@@ -337,8 +345,11 @@ impl<'de, R: Reader<'de>> de::MapAccess<'de> for Map<'_, 'de, R> {
         }
         let key = self.de.reader.key()?;
         self.key = Some(key.clone());
-        if let Err(duplicate) = self.keys.insert(key.clone()) {
-            return Err(de::Error::custom(format!("duplicate key `{duplicate}`")));
+        if self.de.check_keys {
+            let keys = self.keys.get_or_insert_with(KeySet::new);
+            if let Err(duplicate) = keys.insert(key.clone()) {
+                return Err(de::Error::custom(format!("duplicate key `{duplicate}`")));
+            }
         }
         let result = match key {
             Cow::Borrowed(k) => {
@@ -458,7 +469,7 @@ impl<'de, R: Reader<'de>> de::Deserializer<'de> for &mut Deserializer<R> {
                     first: true,
                     done: false,
                     key: None,
-                    keys: KeySet::new(),
+                    keys: None,
                 };
                 if !map.has_next()? {
                     return Err(de::Error::custom(

@@ -82,11 +82,27 @@ pub fn from_slice_at<'de, T: Deserialize<'de>>(
     limits: &Limits,
     root: &str,
 ) -> Result<T> {
+    from_slice_in(serializer, bytes, limits, root, true)
+}
+
+/// Like [`from_slice_at`]; `check_keys: false` skips the duplicate-key check
+/// for bytes a codec's decoder has already validated (`RawValue`).
+pub(crate) fn from_slice_in<'de, T: Deserialize<'de>>(
+    serializer: Serializer,
+    bytes: &'de [u8],
+    limits: &Limits,
+    root: &str,
+    check_keys: bool,
+) -> Result<T> {
     let result = match serializer {
-        Serializer::Json => de::run(json::JsonReader::new(bytes), limits),
-        Serializer::MsgPack => de::run(msgpack::MsgPackReader::new(bytes), limits),
-        Serializer::Cbor => de::run(cbor::CborReader::new(bytes), limits),
-        Serializer::Ubjson(dialect) => de::run(ubjson::UbjsonReader::new(bytes, dialect), limits),
+        Serializer::Json => de::run(json::JsonReader::new(bytes), limits, check_keys),
+        Serializer::MsgPack => de::run(msgpack::MsgPackReader::new(bytes), limits, check_keys),
+        Serializer::Cbor => de::run(cbor::CborReader::new(bytes), limits, check_keys),
+        Serializer::Ubjson(dialect) => de::run(
+            ubjson::UbjsonReader::new(bytes, dialect),
+            limits,
+            check_keys,
+        ),
     };
     result.map_err(|e| e.into_error(root))
 }

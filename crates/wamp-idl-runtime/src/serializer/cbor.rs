@@ -351,9 +351,15 @@ impl<'a> CborParser<'a> {
                     };
                     let value = self.item(depth + 1, build)?;
                     // Also while skipping (raw args/kwargs): a frame the codec
-                    // accepts must have args/kwargs that decode later.
-                    dict.insert(key, value)
-                        .map_err(|k| self.err(key_at, format!("duplicate key {k:?}")))?;
+                    // accepts must have args/kwargs that decode later. A
+                    // skipped chunked key joins the in-place keys, so a key
+                    // written once whole and once in chunks is a duplicate too.
+                    if build {
+                        dict.insert(key, value)
+                    } else {
+                        skipped_keys.insert(std::borrow::Cow::Owned(key))
+                    }
+                    .map_err(|k| self.err(key_at, format!("duplicate key {k:?}")))?;
                 }
                 Ok(Value::Dict(dict.finish()))
             }

@@ -493,6 +493,19 @@ impl<'a> JsonParser<'a> {
         }
     }
 
+    /// Checks a number as [`JsonParser::number`] does, without converting a
+    /// float whose text proves it finite: fewer than 300 characters and no
+    /// exponent means below 10^300, inside the `f64` range.
+    fn skip_number(&mut self) -> Result<()> {
+        let start = self.pos;
+        let (text, integer) = self.number_text()?;
+        if !integer && text.len() < 300 && !text.contains(['e', 'E']) {
+            return Ok(());
+        }
+        self.pos = start;
+        self.number().map(drop)
+    }
+
     fn list(&mut self, depth: usize) -> Result<Value> {
         self.check_depth(depth)?;
         let mut items = Vec::new();
@@ -630,13 +643,28 @@ fn is_canonical_base64(b: &[u8]) -> bool {
     }
 }
 
+/// Length and first and last bytes of a key: distinct fingerprints mean
+/// distinct keys, so most comparisons of typical WAMP keys (short, often of
+/// equal length) end without a `memcmp` call.
+#[inline]
+fn key_fingerprint(key: &str) -> (usize, u8, u8) {
+    let bytes = key.as_bytes();
+    (
+        bytes.len(),
+        bytes.first().copied().unwrap_or(0),
+        bytes.last().copied().unwrap_or(0),
+    )
+}
+
 /// Rejects duplicate keys of a dict that is skipped (validated, not built):
 /// borrows the keys from the input and allocates nothing for up to 16 keys;
 /// more keys go into a hash set, so hostile objects cost no quadratic time.
 pub(crate) struct KeySet<'a> {
     inline: [&'a str; KeySet::INLINE],
     len: usize,
-    rest: std::collections::HashSet<std::borrow::Cow<'a, str>>,
+    /// Created on the first key that does not fit inline (creating a
+    /// `HashSet` seeds its hasher, which is not free for every dict).
+    rest: Option<std::collections::HashSet<std::borrow::Cow<'a, str>>>,
 }
 
 impl<'a> KeySet<'a> {
@@ -646,7 +674,7 @@ impl<'a> KeySet<'a> {
         KeySet {
             inline: [""; KeySet::INLINE],
             len: 0,
-            rest: std::collections::HashSet::new(),
+            rest: None,
         }
     }
 
@@ -656,7 +684,12 @@ impl<'a> KeySet<'a> {
         key: std::borrow::Cow<'a, str>,
     ) -> std::result::Result<(), String> {
         let seen = self.inline.get(..self.len).unwrap_or_default();
-        if seen.contains(&&*key) || self.rest.contains(&key) {
+        let probe = key_fingerprint(&key);
+        let duplicate = seen
+            .iter()
+            .any(|k| key_fingerprint(k) == probe && **k == *key)
+            || self.rest.as_ref().is_some_and(|rest| rest.contains(&key));
+        if duplicate {
             return Err(key.into_owned());
         }
         match key {
@@ -667,7 +700,9 @@ impl<'a> KeySet<'a> {
                 }
             }
             key => {
-                self.rest.insert(key);
+                self.rest
+                    .get_or_insert_with(std::collections::HashSet::new)
+                    .insert(key);
             }
         }
         Ok(())
@@ -816,7 +851,7 @@ impl<'a> Parser<'a> for JsonParser<'a> {
                 }
             }
             // Parsed, not only scanned: out-of-range numbers fail here as in `value`.
-            Some(b'-' | b'0'..=b'9') => self.number().map(drop),
+            Some(b'-' | b'0'..=b'9') => self.skip_number(),
             _ => self.value(depth).map(drop),
         }
     }

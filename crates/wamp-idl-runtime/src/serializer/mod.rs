@@ -35,7 +35,7 @@ pub mod ubjson;
 use bytes::Bytes;
 
 use crate::error::{Error, Result};
-use crate::message::{Element, Message, MessageType, Out, TransparentForm};
+use crate::message::{Element, Elements, Message, MessageType, Out, TransparentForm, MAX_ELEMENTS};
 use crate::payload::{Payload, RawValue};
 use crate::value::Value;
 
@@ -450,9 +450,9 @@ fn encode_message<E: Emitter>(
     e.begin_list(outputs.len() + 1);
     e.item();
     e.uint(message.message_type().code());
-    for out in outputs {
+    for out in outputs.items() {
         e.item();
-        match out {
+        match *out {
             Out::UInt(u) => e.uint(u),
             Out::Str(s) => {
                 e.check_len(s.len())?;
@@ -534,9 +534,6 @@ pub(crate) trait Parser<'a> {
     fn finish(&mut self) -> Result<()>;
 }
 
-/// The largest element count of any message array.
-const MAX_ELEMENTS: usize = 7;
-
 fn decode_message<'a, P: Parser<'a>>(
     frame: &Bytes,
     mut p: P,
@@ -544,7 +541,7 @@ fn decode_message<'a, P: Parser<'a>>(
     limits: Limits,
 ) -> Result<Message> {
     let mut cursor = p.begin_list()?;
-    let mut elements: Vec<Element> = Vec::with_capacity(MAX_ELEMENTS);
+    let mut elements = Elements::new();
     let mut payload_index = None;
     while p.next_item(&mut cursor)? {
         let index = elements.len();
@@ -570,11 +567,11 @@ fn decode_message<'a, P: Parser<'a>>(
             p.skip(2)?;
             let end = p.pos();
             let raw = frame.slice(start..end);
-            elements.push(Element::Raw(RawValue::from_encoded_with_limits(
+            elements.push(Element::Raw(RawValue::from_validated(
                 raw, serializer, limits,
-            )));
+            )))?;
         } else {
-            elements.push(Element::Value(p.value(2)?));
+            elements.push(Element::Value(p.value(2)?))?;
         }
     }
     p.finish()?;
