@@ -9,8 +9,11 @@ use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio::sync::{mpsc, oneshot, watch};
+use tokio::sync::{mpsc, watch};
 use tokio::task::AbortHandle;
+use wamp_idl_runtime::client_state::{
+    abort_error, oneshot, Action, ClientState, Pending, PROTOCOL_VIOLATION,
+};
 use wamp_idl_runtime::message::keys::{
     AuthExtra, CallOptions, PublishOptions, RegisterOptions, ResultDetails, SubscribeOptions,
     WelcomeDetails,
@@ -27,7 +30,6 @@ use wamp_idl_runtime::session::{
 use wamp_idl_runtime::{Codec, Dict, Payload, Serializer, Value};
 
 use crate::rawsocket::{client_handshake, parse_handshake_reply, MaxLength, RawSocketError};
-use crate::state::{abort_error, Action, Pending, SessionState, PROTOCOL_VIOLATION};
 use crate::transport::{
     Incoming, MessageReader, MessageWriter, RawSocketReader, RawSocketWriter, ReadError,
 };
@@ -332,7 +334,7 @@ enum Outgoing {
 
 /// What the client, the reader and writer tasks, and invocation tasks share.
 struct Shared {
-    state: Mutex<SessionState>,
+    state: Mutex<ClientState>,
     outgoing: mpsc::UnboundedSender<Outgoing>,
     wire: Wire,
     /// The longest message the router accepts.
@@ -341,7 +343,7 @@ struct Shared {
 }
 
 impl Shared {
-    fn state(&self) -> MutexGuard<'_, SessionState> {
+    fn state(&self) -> MutexGuard<'_, ClientState> {
         // Nothing runs user code under the lock, so a poisoned lock still holds a consistent state.
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -923,8 +925,10 @@ impl Client {
     ) -> Client {
         let (tx, rx) = mpsc::unbounded_channel();
         let (closed, _) = watch::channel(None);
+        let mut state = ClientState::new();
+        state.welcomed(joined.session);
         let shared = Arc::new(Shared {
-            state: Mutex::new(SessionState::joined()),
+            state: Mutex::new(state),
             outgoing: tx,
             wire: config.wire.clone(),
             send_limit: joined.send_limit,
@@ -1053,7 +1057,8 @@ async fn reply<T>(sent: Result<Waiting<T>, CallError>) -> Result<T, CallError> {
     let Waiting { rx, mut guard } = sent?;
     let reply = rx.await;
     guard.armed = false;
-    reply.unwrap_or_else(|_| Err(guard.shared.closed_error()))
+    // `None`: the session was closed and dropped the request unanswered.
+    reply.unwrap_or_else(|| Err(guard.shared.closed_error()))
 }
 
 impl Session for Client {

@@ -91,7 +91,6 @@
 
 mod client;
 pub mod rawsocket;
-mod state;
 mod transport;
 #[cfg(feature = "websocket")]
 mod websocket;

@@ -10,6 +10,7 @@
 //! | [`serde_format`] | typed serde decoding/encoding straight over each format's bytes |
 //! | [`session`] | the [`Session`] trait generated clients and callee glue run on |
 //! | [`router`] | an in-process dealer and broker with a [`Session`] per joined client |
+//! | [`client_state`] | the sans-IO client side of a session (request ids, replies, handlers) and an executor-free oneshot |
 //! | [`typed`] | typed payloads ([`typed::WampPayload`]), typed message builders, interface reflection |
 //! | [`uri`], [`id`] | URI and ID rules |
 //! | [`describe`] | a message as JSON with named attributes (test-vector form) |
@@ -53,6 +54,7 @@
 //! assert_eq!(codec.encode(&msg).unwrap(), frame);
 //! ```
 
+pub mod client_state;
 pub mod describe;
 pub mod error;
 pub mod id;

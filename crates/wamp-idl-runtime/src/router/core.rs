@@ -5,6 +5,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+pub(crate) use crate::client_state::{GOODBYE_AND_OUT, NO_SUCH_REGISTRATION, PROTOCOL_VIOLATION};
 use crate::id::MAX_ID;
 use crate::message::keys::{EventDetails, InvocationDetails, MatchPolicy, ResultDetails};
 use crate::message::{
@@ -19,18 +20,12 @@ use crate::value::{Dict, Value};
 /// Messages to send, each with the id of the session it goes to.
 pub(crate) type Outgoing = Vec<(u64, Message)>;
 
-/// `wamp.error.no_such_registration`.
-pub(crate) const NO_SUCH_REGISTRATION: &str = "wamp.error.no_such_registration";
 /// `wamp.error.no_such_subscription`.
 pub(crate) const NO_SUCH_SUBSCRIPTION: &str = "wamp.error.no_such_subscription";
 /// `wamp.error.option_not_allowed`.
 pub(crate) const OPTION_NOT_ALLOWED: &str = "wamp.error.option_not_allowed";
-/// `wamp.error.protocol_violation`.
-pub(crate) const PROTOCOL_VIOLATION: &str = "wamp.error.protocol_violation";
 /// `wamp.error.no_such_realm`.
 pub(crate) const NO_SUCH_REALM: &str = "wamp.error.no_such_realm";
-/// `wamp.close.goodbye_and_out`: the reply to a GOODBYE.
-pub(crate) const GOODBYE_AND_OUT: &str = "wamp.close.goodbye_and_out";
 
 /// Options/Details keys of payload transparency that the router copies from a
 /// request to what it forwards (the payload cannot be read without them).

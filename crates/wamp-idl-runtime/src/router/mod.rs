@@ -98,9 +98,7 @@
 //! });
 //! ```
 
-mod client;
 mod core;
-mod oneshot;
 
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
@@ -111,6 +109,7 @@ use std::task::{Context, Poll};
 
 use bytes::Bytes;
 
+use crate::client_state::{abort_error, oneshot, Action, ClientState, Pending};
 use crate::error::Result as WampResult;
 use crate::message::keys::{CallOptions, PublishOptions, RegisterOptions, SubscribeOptions};
 use crate::message::{
@@ -126,7 +125,6 @@ use crate::session::{
 };
 use crate::uri::{check_uri, UriCheck, UriKind};
 
-use self::client::{Action, ClientState, Pending};
 use self::core::{RouterCore, PROTOCOL_VIOLATION};
 
 /// The realm a [`Router::new`] router serves.
@@ -317,7 +315,7 @@ impl Router {
                 inner.state().welcomed(welcome.session);
                 Ok(RouterSession { inner })
             }
-            Ok(Message::Abort(abort)) => Err(client::abort_error(abort)),
+            Ok(Message::Abort(abort)) => Err(abort_error(abort)),
             Ok(other) => Err(CallError::with_message(
                 PROTOCOL_VIOLATION,
                 format!(

@@ -1,35 +1,82 @@
-//! The sans-IO state of a joined session: request ids, the requests waiting
-//! for a reply, and the handlers of registrations and subscriptions. A
-//! decoded message goes in, [`Action`]s come out; the connection runs them
-//! after releasing the lock (handlers and wakers never run under it).
+//! The sans-IO client side of a WAMP session, shared by every [`Session`]
+//! implementation that talks to a router (the in-process
+//! [`RouterSession`](crate::router::RouterSession) and the network client of
+//! `wamp-idl-client`): request ids, the requests waiting for a reply, the
+//! handlers of registrations and subscriptions, and the session's phase.
+//!
+//! # Contract
+//!
+//! [`ClientState`] does no I/O and runs no user code. A decoded message goes
+//! in ([`ClientState::receive`]), [`Action`]s come out; the caller keeps the
+//! state behind its lock, takes the actions out, **releases the lock**, then
+//! runs them: resolving a request future wakes its task, and handlers may call
+//! back into the session, so neither may run under the lock.
+//!
+//! A request goes through [`ClientState::start_request`] (which allocates its
+//! id and records its [`Pending`] reply channel, a [`oneshot`] sender), then
+//! the caller sends the message; a request whose future is dropped, or whose
+//! message could not be sent, is forgotten with [`ClientState::cancel`].
+//!
+//! ```
+//! use wamp_idl_runtime::client_state::{oneshot, Action, ClientState, Pending};
+//! use wamp_idl_runtime::message::{CallResult, Message};
+//!
+//! let mut state = ClientState::new();
+//! state.welcomed(42); // WELCOME arrived
+//! let (tx, rx) = oneshot::channel();
+//! let request = state.start_request(Some(Pending::Call(tx))).unwrap();
+//! // ... send CALL with `request`; later the router answers:
+//! let actions = state.receive(Message::Result(CallResult {
+//!     request,
+//!     ..CallResult::default()
+//! }));
+//! // (release the lock here)
+//! for action in actions {
+//!     if let Action::Complete(complete) = action {
+//!         complete();
+//!     }
+//! }
+//! let result = futures::executor::block_on(rx).unwrap();
+//! assert_eq!(result.unwrap().request, request);
+//! ```
+//!
+//! [`Session`]: crate::session::Session
+
+pub mod oneshot;
 
 use std::collections::HashMap;
 
-use tokio::sync::oneshot::Sender;
-use wamp_idl_runtime::id::MAX_ID;
-use wamp_idl_runtime::message::keys::ResultDetails;
-use wamp_idl_runtime::message::{
+use crate::id::MAX_ID;
+use crate::message::keys::ResultDetails;
+use crate::message::{
     Abort, CallResult, ErrorMessage, Event, Goodbye, Invocation, Message, MessageType,
 };
-use wamp_idl_runtime::session::{
-    CallError, EventHandler, InvocationHandler, Registration, Subscription,
-};
-use wamp_idl_runtime::Payload;
+use crate::payload::Payload;
+use crate::session::{CallError, EventHandler, InvocationHandler, Registration, Subscription};
 
-/// `wamp.error.protocol_violation`.
-pub(crate) const PROTOCOL_VIOLATION: &str = "wamp.error.protocol_violation";
-/// `wamp.error.no_such_registration`.
-pub(crate) const NO_SUCH_REGISTRATION: &str = "wamp.error.no_such_registration";
+use self::oneshot::Sender;
+
+/// `wamp.error.protocol_violation`: the peer broke the protocol.
+pub const PROTOCOL_VIOLATION: &str = "wamp.error.protocol_violation";
+/// `wamp.error.no_such_registration`: an INVOCATION (or UNREGISTER) names a
+/// registration that does not exist.
+pub const NO_SUCH_REGISTRATION: &str = "wamp.error.no_such_registration";
 /// `wamp.close.goodbye_and_out`: the reason of a GOODBYE echo.
-pub(crate) const GOODBYE_AND_OUT: &str = "wamp.close.goodbye_and_out";
+pub const GOODBYE_AND_OUT: &str = "wamp.close.goodbye_and_out";
 
-/// A request waiting for its reply, with what to do when it comes.
-pub(crate) enum Pending {
+/// A request waiting for its reply, with where the reply goes.
+pub enum Pending {
+    /// CALL: resolves to the RESULT.
     Call(Sender<Result<CallResult, CallError>>),
+    /// REGISTER: resolves to the registration; the handler serves its INVOCATIONs.
     Register(Sender<Result<Registration, CallError>>, InvocationHandler),
+    /// UNREGISTER of the registration with this id.
     Unregister(Sender<Result<(), CallError>>, u64),
+    /// SUBSCRIBE: resolves to the subscription; the handler takes its EVENTs.
     Subscribe(Sender<Result<Subscription, CallError>>, EventHandler),
+    /// UNSUBSCRIBE of the subscription with this id.
     Unsubscribe(Sender<Result<(), CallError>>, u64),
+    /// An acknowledged PUBLISH: resolves to the publication id.
     Publish(Sender<Result<Option<u64>, CallError>>),
 }
 
@@ -48,33 +95,36 @@ impl Pending {
 
     /// An action that fails the request with `error`.
     fn fail(self, error: CallError) -> Action {
-        // A receiver that is gone (the future was dropped) needs no answer.
         Action::Complete(match self {
-            Pending::Call(tx) => Box::new(move || drop(tx.send(Err(error)))),
-            Pending::Register(tx, _) => Box::new(move || drop(tx.send(Err(error)))),
-            Pending::Unregister(tx, _) => Box::new(move || drop(tx.send(Err(error)))),
-            Pending::Subscribe(tx, _) => Box::new(move || drop(tx.send(Err(error)))),
-            Pending::Unsubscribe(tx, _) => Box::new(move || drop(tx.send(Err(error)))),
-            Pending::Publish(tx) => Box::new(move || drop(tx.send(Err(error)))),
+            Pending::Call(tx) => Box::new(move || tx.send(Err(error))),
+            Pending::Register(tx, _) => Box::new(move || tx.send(Err(error))),
+            Pending::Unregister(tx, _) => Box::new(move || tx.send(Err(error))),
+            Pending::Subscribe(tx, _) => Box::new(move || tx.send(Err(error))),
+            Pending::Unsubscribe(tx, _) => Box::new(move || tx.send(Err(error))),
+            Pending::Publish(tx) => Box::new(move || tx.send(Err(error))),
         })
     }
 }
 
-/// What to do after a message was taken in.
-pub(crate) enum Action {
-    /// Resolve a request future.
+/// What the caller must do after a message was taken in, once it has
+/// released its lock.
+pub enum Action {
+    /// Resolve a request future (wakes its task).
     Complete(Box<dyn FnOnce() + Send>),
-    /// Run a subscriber's handler.
+    /// Run a subscriber's handler with the event.
     Event(EventHandler, Event),
-    /// Start a callee's handler; its result goes back as YIELD or ERROR.
+    /// Start a callee's handler; its result goes back to the router as YIELD or ERROR.
     Invoke(InvocationHandler, Invocation),
-    /// Send a message (the GOODBYE echo, an ERROR for an unknown registration, an ABORT).
+    /// Send a message to the router (the GOODBYE echo, an ERROR for an
+    /// unknown registration, an ABORT).
     Send(Message),
 }
 
 /// Where the session is in its lifetime.
 #[derive(Clone, Debug, PartialEq)]
 enum Phase {
+    /// HELLO sent, no WELCOME yet.
+    Joining,
     /// WELCOME received.
     Joined,
     /// GOODBYE sent, waiting for the echo.
@@ -83,8 +133,9 @@ enum Phase {
     Closed(CallError),
 }
 
-/// The client state machine of one joined session.
-pub(crate) struct SessionState {
+/// The client state machine of one session (see the [module docs](self)).
+pub struct ClientState {
+    session: u64,
     phase: Phase,
     last_request: u64,
     pending: HashMap<u64, Pending>,
@@ -92,11 +143,18 @@ pub(crate) struct SessionState {
     subscriptions: HashMap<u64, Vec<EventHandler>>,
 }
 
-impl SessionState {
-    /// The state right after WELCOME.
-    pub(crate) fn joined() -> SessionState {
-        SessionState {
-            phase: Phase::Joined,
+impl Default for ClientState {
+    fn default() -> ClientState {
+        ClientState::new()
+    }
+}
+
+impl ClientState {
+    /// A session that has sent HELLO and waits for WELCOME.
+    pub fn new() -> ClientState {
+        ClientState {
+            session: 0,
+            phase: Phase::Joining,
             last_request: 0,
             pending: HashMap::new(),
             registrations: HashMap::new(),
@@ -104,13 +162,32 @@ impl SessionState {
         }
     }
 
-    /// Whether requests can be sent.
-    pub(crate) fn is_joined(&self) -> bool {
+    /// The session id from WELCOME (0 before it).
+    pub fn session(&self) -> u64 {
+        self.session
+    }
+
+    /// Takes the WELCOME: requests can be sent from now on. A session closed
+    /// meanwhile stays closed.
+    pub fn welcomed(&mut self, session: u64) {
+        self.session = session;
+        if self.phase == Phase::Joining {
+            self.phase = Phase::Joined;
+        }
+    }
+
+    /// Whether requests can be sent (welcomed, not leaving, not closed).
+    pub fn is_joined(&self) -> bool {
         self.phase == Phase::Joined
     }
 
+    /// Whether the session is over (left, aborted, or the connection is gone).
+    pub fn is_closed(&self) -> bool {
+        self.closed_error().is_some()
+    }
+
     /// The error the session was closed with, if it is closed.
-    pub(crate) fn closed_error(&self) -> Option<&CallError> {
+    pub fn closed_error(&self) -> Option<&CallError> {
         match &self.phase {
             Phase::Closed(error) => Some(error),
             _ => None,
@@ -121,6 +198,10 @@ impl SessionState {
     fn not_joined(&self) -> Option<CallError> {
         match &self.phase {
             Phase::Joined => None,
+            Phase::Joining => Some(CallError::with_message(
+                CallError::CANCELED,
+                "the session has not joined yet",
+            )),
             Phase::Leaving => Some(CallError::with_message(
                 CallError::CANCELED,
                 "the session is leaving the router",
@@ -130,8 +211,14 @@ impl SessionState {
     }
 
     /// Allocates the next request id (1, 2, 3 … per session, wrapping after
-    /// 2^53 and skipping ids still waiting) and records `pending` under it.
-    pub(crate) fn start_request(&mut self, pending: Option<Pending>) -> Result<u64, CallError> {
+    /// 2^53 and skipping ids still waiting) and records `pending` under it,
+    /// if given (a PUBLISH without acknowledgement waits for nothing).
+    ///
+    /// # Errors
+    ///
+    /// `wamp.error.canceled` before WELCOME or while leaving; the close
+    /// error once the session is closed.
+    pub fn start_request(&mut self, pending: Option<Pending>) -> Result<u64, CallError> {
         if let Some(error) = self.not_joined() {
             return Err(error);
         }
@@ -151,13 +238,19 @@ impl SessionState {
         Ok(request)
     }
 
-    /// Forgets a request whose future was dropped or whose message could not be sent.
-    pub(crate) fn cancel(&mut self, request: u64) {
+    /// Forgets a request whose future was dropped or whose message could not
+    /// be sent; a late reply to it is ignored.
+    pub fn cancel(&mut self, request: u64) {
         self.pending.remove(&request);
     }
 
-    /// Marks the session as leaving (GOODBYE about to be sent).
-    pub(crate) fn start_leaving(&mut self) -> Result<(), CallError> {
+    /// Marks the session as leaving (GOODBYE about to be sent): new requests
+    /// fail, and the router's GOODBYE is taken as the echo.
+    ///
+    /// # Errors
+    ///
+    /// As [`ClientState::start_request`]: the session is not joined.
+    pub fn start_leaving(&mut self) -> Result<(), CallError> {
         if let Some(error) = self.not_joined() {
             return Err(error);
         }
@@ -166,9 +259,10 @@ impl SessionState {
     }
 
     /// Ends the session: every waiting request fails with `error`, handlers
-    /// are dropped. Closing a closed session does nothing.
-    pub(crate) fn close(&mut self, error: CallError) -> Vec<Action> {
-        if self.closed_error().is_some() {
+    /// are dropped, later requests fail with `error`. Closing a closed
+    /// session does nothing (the first error stays).
+    pub fn close(&mut self, error: CallError) -> Vec<Action> {
+        if self.is_closed() {
             return Vec::new();
         }
         self.phase = Phase::Closed(error.clone());
@@ -180,14 +274,15 @@ impl SessionState {
             .collect()
     }
 
-    /// Takes in one message from the router.
-    pub(crate) fn receive(&mut self, message: Message) -> Vec<Action> {
-        if self.closed_error().is_some() {
+    /// Takes in one message from the router. A closed session ignores it; a
+    /// message a client does not expect closes the session with an ABORT.
+    pub fn receive(&mut self, message: Message) -> Vec<Action> {
+        if self.is_closed() {
             return Vec::new();
         }
         match message {
             Message::Result(result) => match self.pending.remove(&result.request) {
-                Some(Pending::Call(tx)) => complete(move || drop(tx.send(Ok(result)))),
+                Some(Pending::Call(tx)) => complete(move || tx.send(Ok(result))),
                 other => self.unexpected(result.request, other, "RESULT"),
             },
             Message::Error(error) => self.error(error),
@@ -195,7 +290,7 @@ impl SessionState {
                 Some(Pending::Register(tx, handler)) => {
                     let id = registered.registration;
                     self.registrations.insert(id, handler);
-                    complete(move || drop(tx.send(Ok(Registration { id }))))
+                    complete(move || tx.send(Ok(Registration { id })))
                 }
                 other => self.unexpected(registered.request, other, "REGISTERED"),
             },
@@ -211,7 +306,7 @@ impl SessionState {
                 match self.pending.remove(&unregistered.request) {
                     Some(Pending::Unregister(tx, id)) => {
                         self.registrations.remove(&id);
-                        complete(move || drop(tx.send(Ok(()))))
+                        complete(move || tx.send(Ok(())))
                     }
                     other => self.unexpected(unregistered.request, other, "UNREGISTERED"),
                 }
@@ -220,7 +315,7 @@ impl SessionState {
                 Some(Pending::Subscribe(tx, handler)) => {
                     let id = subscribed.subscription;
                     self.subscriptions.entry(id).or_default().push(handler);
-                    complete(move || drop(tx.send(Ok(Subscription { id }))))
+                    complete(move || tx.send(Ok(Subscription { id })))
                 }
                 other => self.unexpected(subscribed.request, other, "SUBSCRIBED"),
             },
@@ -236,7 +331,7 @@ impl SessionState {
                 match self.pending.remove(&unsubscribed.request) {
                     Some(Pending::Unsubscribe(tx, id)) => {
                         self.subscriptions.remove(&id);
-                        complete(move || drop(tx.send(Ok(()))))
+                        complete(move || tx.send(Ok(())))
                     }
                     other => self.unexpected(unsubscribed.request, other, "UNSUBSCRIBED"),
                 }
@@ -244,7 +339,7 @@ impl SessionState {
             Message::Published(published) => match self.pending.remove(&published.request) {
                 Some(Pending::Publish(tx)) => {
                     let id = published.publication;
-                    complete(move || drop(tx.send(Ok(Some(id)))))
+                    complete(move || tx.send(Ok(Some(id))))
                 }
                 other => self.unexpected(published.request, other, "PUBLISHED"),
             },
@@ -283,7 +378,7 @@ impl SessionState {
                 if router_initiated {
                     actions.push(Action::Send(Message::Goodbye(Goodbye {
                         reason: GOODBYE_AND_OUT.to_owned(),
-                        ..Default::default()
+                        ..Goodbye::default()
                     })));
                 }
                 actions
@@ -296,8 +391,13 @@ impl SessionState {
         }
     }
 
-    /// Closes the session for a protocol violation and ABORTs it.
-    pub(crate) fn violation(&mut self, message: String) -> Vec<Action> {
+    /// Closes the session for a protocol violation described by `message`
+    /// (e.g. a frame that could not be decoded) and ABORTs it with
+    /// [`PROTOCOL_VIOLATION`]. A closed session stays as it is and sends nothing.
+    pub fn violation(&mut self, message: String) -> Vec<Action> {
+        if self.is_closed() {
+            return Vec::new();
+        }
         let mut abort = Abort {
             reason: PROTOCOL_VIOLATION.to_owned(),
             ..Abort::default()
@@ -308,6 +408,8 @@ impl SessionState {
         actions
     }
 
+    /// An ERROR reply: fails its request (a protocol violation if it names
+    /// another request type).
     fn error(&mut self, error: ErrorMessage) -> Vec<Action> {
         let Some(pending) = self.pending.remove(&error.request) else {
             return Vec::new();
@@ -349,7 +451,7 @@ fn complete(f: impl FnOnce() + Send + 'static) -> Vec<Action> {
 
 /// The error an ABORT stands for: its reason URI, with `Details.message` as
 /// `args[0]` when the ABORT carries no payload of its own.
-pub(crate) fn abort_error(abort: Abort) -> CallError {
+pub fn abort_error(abort: Abort) -> CallError {
     let payload = match (abort.details.message(), abort.payload.args().is_none()) {
         (Some(message), true) => Payload::from_args(vec![message.into()]),
         _ => abort.payload,
@@ -360,8 +462,14 @@ pub(crate) fn abort_error(abort: Abort) -> CallError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tokio::sync::oneshot;
-    use wamp_idl_runtime::message::{Registered, Subscribed};
+    use crate::message::{Registered, Subscribed};
+    use futures::executor::block_on;
+
+    fn joined() -> ClientState {
+        let mut state = ClientState::new();
+        state.welcomed(42);
+        state
+    }
 
     fn run(actions: Vec<Action>) {
         for action in actions {
@@ -374,7 +482,7 @@ mod tests {
 
     #[test]
     fn request_ids_count_from_one_and_wrap_after_2_pow_53() {
-        let mut state = SessionState::joined();
+        let mut state = joined();
         let ids: Vec<u64> = (0..3).map(|_| state.start_request(None).unwrap()).collect();
         assert_eq!(ids, [1, 2, 3]);
         state.last_request = MAX_ID - 1;
@@ -386,15 +494,31 @@ mod tests {
     }
 
     #[test]
+    fn requests_fail_before_welcome() {
+        let mut state = ClientState::new();
+        assert_eq!(state.session(), 0);
+        assert!(!state.is_joined());
+        assert_eq!(
+            state.start_request(None).unwrap_err().to_string(),
+            "wamp.error.canceled: the session has not joined yet"
+        );
+        state.welcomed(7);
+        assert_eq!(state.session(), 7);
+        assert_eq!(state.start_request(None).unwrap(), 1);
+    }
+
+    #[test]
     fn closing_fails_waiting_requests_and_later_ones() {
-        let mut state = SessionState::joined();
-        let (tx, mut rx) = oneshot::channel();
+        let mut state = joined();
+        let (tx, rx) = oneshot::channel();
         state.start_request(Some(Pending::Call(tx))).unwrap();
-        run(state.close(CallError::with_message(
+        let actions = state.close(CallError::with_message(
             CallError::CANCELED,
             "the connection to the router was lost",
-        )));
-        let error = rx.try_recv().unwrap().unwrap_err();
+        ));
+        assert_eq!(actions.len(), 1, "the waiting call is failed");
+        run(actions);
+        let error = block_on(rx).unwrap().unwrap_err();
         assert_eq!(error.uri(), CallError::CANCELED);
         assert_eq!(
             state.start_request(None).unwrap_err().to_string(),
@@ -403,22 +527,34 @@ mod tests {
     }
 
     #[test]
+    fn closing_twice_keeps_the_first_error() {
+        let mut state = joined();
+        run(state.close(CallError::new("wamp.close.killed")));
+        assert!(state.close(CallError::new("wamp.close.other")).is_empty());
+        assert!(state.violation("late".to_owned()).is_empty());
+        assert_eq!(state.closed_error().unwrap().uri(), "wamp.close.killed");
+        // A WELCOME arriving after the close does not reopen the session.
+        state.welcomed(9);
+        assert!(state.is_closed());
+    }
+
+    #[test]
     fn a_reply_of_the_wrong_kind_fails_the_request() {
-        let mut state = SessionState::joined();
-        let (tx, mut rx) = oneshot::channel();
+        let mut state = joined();
+        let (tx, rx) = oneshot::channel();
         let request = state.start_request(Some(Pending::Call(tx))).unwrap();
         run(state.receive(Message::Registered(Registered {
             request,
             registration: 5,
         })));
-        let error = rx.try_recv().unwrap().unwrap_err();
+        let error = block_on(rx).unwrap().unwrap_err();
         assert_eq!(error.uri(), PROTOCOL_VIOLATION);
         assert!(error.message().unwrap().contains("REGISTERED"));
     }
 
     #[test]
     fn replies_to_unknown_requests_are_ignored() {
-        let mut state = SessionState::joined();
+        let mut state = joined();
         let actions = state.receive(Message::Subscribed(Subscribed {
             request: 9,
             subscription: 1,
@@ -429,7 +565,7 @@ mod tests {
 
     #[test]
     fn a_router_goodbye_is_echoed() {
-        let mut state = SessionState::joined();
+        let mut state = joined();
         let actions = state.receive(Message::Goodbye(Goodbye {
             reason: "wamp.close.system_shutdown".into(),
             ..Default::default()
@@ -446,8 +582,24 @@ mod tests {
     }
 
     #[test]
+    fn the_goodbye_echo_after_leaving_is_not_answered() {
+        let mut state = joined();
+        state.start_leaving().unwrap();
+        assert!(!state.is_joined());
+        let actions = state.receive(Message::Goodbye(Goodbye {
+            reason: GOODBYE_AND_OUT.into(),
+            ..Default::default()
+        }));
+        assert!(actions.is_empty());
+        assert_eq!(
+            state.closed_error().unwrap().to_string(),
+            "wamp.error.canceled: the session left the router"
+        );
+    }
+
+    #[test]
     fn a_hello_from_the_router_aborts() {
-        let mut state = SessionState::joined();
+        let mut state = joined();
         let actions = state.receive(Message::Hello(Default::default()));
         assert!(matches!(
             actions.as_slice(),

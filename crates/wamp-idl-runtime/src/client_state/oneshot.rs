@@ -1,6 +1,19 @@
-//! A single-value channel whose receiver is a future woken through its
-//! [`Waker`]: what the in-process router uses to hand a reply to the request
-//! future that waits for it, without depending on an executor.
+//! A single-value channel whose [`Receiver`] is a [`Future`] woken through
+//! its [`Waker`]: how a [`Pending`](super::Pending) request hands its reply
+//! to the future that waits for it, on any executor (or none: the in-process
+//! router polls it itself).
+//!
+//! ```
+//! use wamp_idl_runtime::client_state::oneshot;
+//!
+//! let (tx, rx) = oneshot::channel();
+//! tx.send(7);
+//! assert_eq!(futures::executor::block_on(rx), Some(7));
+//!
+//! let (tx, rx) = oneshot::channel::<u32>();
+//! drop(tx);
+//! assert_eq!(futures::executor::block_on(rx), None);
+//! ```
 
 use std::future::Future;
 use std::pin::Pin;
@@ -15,19 +28,19 @@ struct Slot<T> {
     sender_gone: bool,
 }
 
-/// Sends the one value.
-pub(crate) struct Sender<T> {
+/// Sends the one value; dropping it unsent resolves the [`Receiver`] to `None`.
+pub struct Sender<T> {
     slot: Arc<Mutex<Slot<T>>>,
 }
 
 /// Resolves to `Some(value)` once sent, or `None` if the sender was dropped
 /// without sending.
-pub(crate) struct Receiver<T> {
+pub struct Receiver<T> {
     slot: Arc<Mutex<Slot<T>>>,
 }
 
 /// A connected sender/receiver pair.
-pub(crate) fn channel<T>() -> (Sender<T>, Receiver<T>) {
+pub fn channel<T>() -> (Sender<T>, Receiver<T>) {
     let slot = Arc::new(Mutex::new(Slot {
         value: None,
         waker: None,
@@ -38,8 +51,9 @@ pub(crate) fn channel<T>() -> (Sender<T>, Receiver<T>) {
 
 impl<T> Sender<T> {
     /// Stores the value and wakes the receiver (the lock is released before
-    /// waking, so a waker that polls synchronously cannot deadlock).
-    pub(crate) fn send(self, value: T) {
+    /// waking, so a waker that polls synchronously cannot deadlock). If the
+    /// receiver is gone the value is simply dropped: nobody waits for it.
+    pub fn send(self, value: T) {
         let waker = {
             let mut slot = self.slot.lock().unwrap_or_else(PoisonError::into_inner);
             slot.value = Some(value);
