@@ -45,7 +45,7 @@ fn bench_expand(c: &mut Criterion) {
     let schemas = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../schemas");
     let mut group = c.benchmark_group("expand");
     // wamp/message.fbs includes every other file of schemas/wamp/.
-    for name in ["wamp-meta.fbs", "wamp/message.fbs"] {
+    for name in ["wamp-meta.fbs", "wamp-control.fbs", "wamp/message.fbs"] {
         let roots = [schemas.join(name)];
         let options = Options::default();
         group.bench_with_input(BenchmarkId::from_parameter(name), &roots, |b, roots| {
