@@ -58,18 +58,19 @@ pub fn uri_params(interface: &Interface) -> Vec<(String, bool)> {
 /// The URI of `method` as an expression of type `&str` in generated code:
 /// the constant, or for a template the constant filled from `params` (an
 /// expression of type `&UriParams`), ending the function with `Err` when a
-/// value does not fit.
+/// value does not fit (its `CallError` converted by `map_err`, if given).
 pub fn uri_expr(
     module: &TokenStream,
     method: &Method,
     params: &TokenStream,
-    map_err: &TokenStream,
+    map_err: Option<&TokenStream>,
 ) -> TokenStream {
     let konst = names::const_ident(&method.name);
-    if method.placeholders.is_empty() {
-        quote!(#module::uri::#konst)
-    } else {
-        quote!(&#params.expand(#module::uri::#konst).map_err(#map_err)?)
+    let expanded = quote!(#params.expand(#module::uri::#konst));
+    match (method.placeholders.is_empty(), map_err) {
+        (true, _) => quote!(#module::uri::#konst),
+        (false, Some(map_err)) => quote!(&#expanded.map_err(#map_err)?),
+        (false, None) => quote!(&#expanded?),
     }
 }
 
@@ -261,7 +262,7 @@ fn builder_uri(ctx: &Ctx<'_>, method: &Method) -> (TokenStream, TokenStream) {
     let map_err = quote!(|error: #rt::CallError| #rt::Error::encode(::std::string::ToString::to_string(&error)));
     (
         quote!(uri_params: &UriParams,),
-        uri_expr(&quote!(self), method, &quote!(uri_params), &map_err),
+        uri_expr(&quote!(self), method, &quote!(uri_params), Some(&map_err)),
     )
 }
 

@@ -23,8 +23,7 @@ pub fn emit(ctx: &Ctx<'_>, interface: &Interface) -> TokenStream {
     let templated = !uri_params(interface).is_empty();
     let module_path = quote!(#module);
     let params = quote!(self.uri_params);
-    let keep = quote!(::core::convert::identity);
-    let uri_of = |method| uri_expr(&module_path, method, &params, &keep);
+    let uri_of = |method| uri_expr(&module_path, method, &params, None);
     let mut methods = Vec::new();
     for method in &interface.procedures {
         let ident = method_ident(method);

@@ -34,12 +34,7 @@ pub fn emit(ctx: &Ctx<'_>, interface: &Interface) -> TokenStream {
         let response = ctx.object_path(ns, method.response);
         let method_docs = docs(&method.docs, &format!("`{}`.", method.name));
         let uri_doc = format!(" Procedure `{}`.", method.uri);
-        let uri = uri_expr(
-            &quote!(#module),
-            method,
-            &quote!(uri_params),
-            &quote!(::core::convert::identity),
-        );
+        let uri = uri_expr(&quote!(#module), method, &quote!(uri_params), None);
         methods.push(quote! {
             #method_docs
             #[doc = ""]
