@@ -101,3 +101,47 @@ fn a_sync_style_trait_is_served_and_its_errors_reach_the_caller() {
         assert!(error.to_string().contains("overflows"), "{error}");
     });
 }
+
+mod templated {
+    use super::*;
+
+    /// A hand-written trait for an interface with URI templates.
+    #[wamp_interface(schema = "schemas/templated.fbs", interface = "IShard", include = ["../schemas"])]
+    pub trait Shard {
+        /// Greets.
+        fn greet(&self, hello: shard::Hello) -> Result<shard::Greeting, CallError>;
+    }
+}
+
+struct Greeter;
+
+impl templated::Shard for Greeter {
+    fn greet(
+        &self,
+        hello: templated::shard::Hello,
+    ) -> Result<templated::shard::Greeting, CallError> {
+        Ok(templated::shard::Greeting {
+            text: Some(format!("hello {}", hello.name)),
+        })
+    }
+}
+
+#[test]
+fn templated_interface_through_a_hand_written_trait() {
+    use templated::shard::{i_shard, IShard, IShardClient};
+    let router = Router::new();
+    let callee = router.join(Serializer::Cbor).unwrap();
+    let caller = router.join(Serializer::Json).unwrap();
+    let params = i_shard::UriParams {
+        shard: 7,
+        user: "ann".into(),
+    };
+    block_on(Arc::new(Greeter).register_all(&callee, &params)).unwrap();
+    assert_eq!(
+        params.expand(i_shard::uri::GREET).unwrap(),
+        "app.shard.7.user.ann.greet"
+    );
+    let client = IShardClient::new(caller, params);
+    let greeting = block_on(client.greet(&templated::shard::Hello { name: "bob".into() })).unwrap();
+    assert_eq!(greeting.text.as_deref(), Some("hello bob"));
+}
