@@ -12,7 +12,7 @@ use tokio::net::TcpStream;
 use tokio::sync::{mpsc, watch};
 use tokio::task::AbortHandle;
 use wamp_idl_runtime::client_state::{
-    abort_error, oneshot, Action, ClientState, Pending, PROTOCOL_VIOLATION,
+    abort_error, invocation_reply, oneshot, Action, ClientState, Pending, PROTOCOL_VIOLATION,
 };
 use wamp_idl_runtime::message::keys::{
     AuthExtra, CallOptions, PublishOptions, RegisterOptions, ResultDetails, SubscribeOptions,
@@ -20,7 +20,7 @@ use wamp_idl_runtime::message::keys::{
 };
 use wamp_idl_runtime::message::{
     Abort, Authenticate, Call, CallResult, ErrorMessage, Goodbye, Hello, Invocation, Message,
-    MessageType, Publish, Register, Subscribe, Unregister, Unsubscribe, Yield,
+    MessageType, Publish, Register, Subscribe, Unregister, Unsubscribe,
 };
 use wamp_idl_runtime::serializer::flatbuffers::FlatBuffersCodec;
 use wamp_idl_runtime::serializer::FLATBUFFERS_RAWSOCKET_ID;
@@ -435,23 +435,7 @@ async fn invoke(shared: Arc<Shared>, handler: InvocationHandler, invocation: Inv
             },
         )),
     };
-    let reply = match result {
-        Ok(payload) => Message::Yield(Yield {
-            request,
-            payload,
-            ..Yield::default()
-        }),
-        Err(error) => {
-            let (error, payload) = error.into_parts();
-            Message::Error(ErrorMessage {
-                request_type: MessageType::Invocation.code(),
-                request,
-                details: ResultDetails::new(),
-                error,
-                payload,
-            })
-        }
-    };
+    let reply = invocation_reply(request, result);
     let sent = reply
         .validate()
         .map_err(|e| format!("the callee's reply is not a valid WAMP message: {e}"))

@@ -36,13 +36,11 @@ use wamp_idl_client::rawsocket::{
     RawSocketError, MAX_FRAME_LENGTH,
 };
 use wamp_idl_runtime::client_state::oneshot::{self, Receiver};
-use wamp_idl_runtime::client_state::{Action, ClientState, Pending};
-use wamp_idl_runtime::message::keys::ResultDetails;
-use wamp_idl_runtime::message::{ErrorMessage, Yield};
+use wamp_idl_runtime::client_state::{invocation_reply, Action, ClientState, Pending};
 use wamp_idl_runtime::serializer::flatbuffers::FlatBuffersCodec;
 use wamp_idl_runtime::serializer::UbjsonDialect;
 use wamp_idl_runtime::session::{EventHandler, InvocationHandler};
-use wamp_idl_runtime::{CallError, Codec, Message, MessageType, Serializer};
+use wamp_idl_runtime::{CallError, Codec, Message, Serializer};
 
 /// The serializers the first octet picks from (modulo their count).
 pub const WIRES: [Wire; 6] = [
@@ -261,23 +259,7 @@ impl Harness {
                 Action::Event(handler, event) => handler(event),
                 Action::Invoke(handler, invocation) => {
                     let request = invocation.request;
-                    let reply = match ready(handler(invocation)) {
-                        Ok(payload) => Message::Yield(Yield {
-                            request,
-                            payload,
-                            ..Yield::default()
-                        }),
-                        Err(error) => {
-                            let (error, payload) = error.into_parts();
-                            Message::Error(ErrorMessage {
-                                request_type: MessageType::Invocation.code(),
-                                request,
-                                details: ResultDetails::new(),
-                                error,
-                                payload,
-                            })
-                        }
-                    };
+                    let reply = invocation_reply(request, ready(handler(invocation)));
                     if reply.validate().is_ok() {
                         let _ = self.wire.encode(&reply);
                     }

@@ -49,7 +49,7 @@ use std::collections::HashMap;
 use crate::id::MAX_ID;
 use crate::message::keys::ResultDetails;
 use crate::message::{
-    Abort, CallResult, ErrorMessage, Event, Goodbye, Invocation, Message, MessageType,
+    Abort, CallResult, ErrorMessage, Event, Goodbye, Invocation, Message, MessageType, Yield,
 };
 use crate::payload::Payload;
 use crate::session::{CallError, EventHandler, InvocationHandler, Registration, Subscription};
@@ -457,6 +457,37 @@ pub fn abort_error(abort: Abort) -> CallError {
         _ => abort.payload,
     };
     CallError::with_payload(abort.reason, payload)
+}
+
+/// The answer to INVOCATION `request` for a handler's `result`: YIELD with
+/// the payload, or ERROR with the error's URI and payload.
+///
+/// ```
+/// use wamp_idl_runtime::client_state::invocation_reply;
+/// use wamp_idl_runtime::{CallError, Message, Payload};
+///
+/// let reply = invocation_reply(7, Err(CallError::new("app.error.busy")));
+/// assert!(matches!(reply, Message::Error(e) if e.request == 7 && e.error == "app.error.busy"));
+/// assert!(matches!(invocation_reply(7, Ok(Payload::default())), Message::Yield(_)));
+/// ```
+pub fn invocation_reply(request: u64, result: crate::session::InvocationResult) -> Message {
+    match result {
+        Ok(payload) => Message::Yield(Yield {
+            request,
+            payload,
+            ..Yield::default()
+        }),
+        Err(error) => {
+            let (error, payload) = error.into_parts();
+            Message::Error(ErrorMessage {
+                request_type: MessageType::Invocation.code(),
+                request,
+                details: ResultDetails::new(),
+                error,
+                payload,
+            })
+        }
+    }
 }
 
 #[cfg(test)]

@@ -113,8 +113,8 @@ use crate::client_state::{abort_error, oneshot, Action, ClientState, Pending};
 use crate::error::Result as WampResult;
 use crate::message::keys::{CallOptions, PublishOptions, RegisterOptions, SubscribeOptions};
 use crate::message::{
-    Call, CallResult, ErrorMessage, Goodbye, Hello, Invocation, Message, MessageType, Publish,
-    Register, Subscribe, Unregister, Unsubscribe, Yield,
+    Call, CallResult, Goodbye, Hello, Invocation, Message, MessageType, Publish, Register,
+    Subscribe, Unregister, Unsubscribe,
 };
 use crate::payload::Payload;
 use crate::serializer::flatbuffers::FlatBuffersCodec;
@@ -579,23 +579,7 @@ fn run_actions(actions: Vec<Step>) -> Vec<Work> {
 async fn invoke(client: Arc<ClientInner>, handler: InvocationHandler, invocation: Invocation) {
     let request = invocation.request;
     let result: InvocationResult = handler(invocation).await;
-    let reply = match result {
-        Ok(payload) => Message::Yield(Yield {
-            request,
-            payload,
-            ..Yield::default()
-        }),
-        Err(error) => {
-            let (error, payload) = error.into_parts();
-            Message::Error(ErrorMessage {
-                request_type: MessageType::Invocation.code(),
-                request,
-                details: Default::default(),
-                error,
-                payload,
-            })
-        }
-    };
+    let reply = crate::client_state::invocation_reply(request, result);
     // A reply the router would refuse becomes an ERROR the caller can read.
     let reply = match reply.validate() {
         Ok(()) => reply,
