@@ -8,6 +8,7 @@ use base64::Engine as _;
 use super::de::{Reader, Token};
 use crate::error::{Error, Result};
 use crate::serializer::err_at;
+use crate::serializer::json::string_run_end;
 
 const BASE64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
 
@@ -90,12 +91,8 @@ impl<'a> JsonReader<'a> {
         let mut owned: Option<String> = None;
         let mut run_start = start;
         loop {
-            while let Some(&b) = buf.get(self.pos) {
-                if b == b'"' || b == b'\\' || b < 0x20 {
-                    break;
-                }
-                self.pos += 1;
-            }
+            let rest = buf.get(self.pos..).unwrap_or_default();
+            self.pos += string_run_end(rest).unwrap_or(rest.len());
             let run = std::str::from_utf8(&buf[run_start..self.pos])
                 .map_err(|e| err_at("JSON", run_start + e.valid_up_to(), "invalid UTF-8"))?;
             match self.peek() {
@@ -148,10 +145,7 @@ impl<'a> JsonReader<'a> {
             return Ok(None);
         }
         let rest = self.buf.get(body_start..).unwrap_or_default();
-        let Some(len) = rest
-            .iter()
-            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
-        else {
+        let Some(len) = string_run_end(rest) else {
             return Ok(None);
         };
         if rest.get(len) != Some(&b'"') {

@@ -337,12 +337,8 @@ impl<'a> JsonParser<'a> {
         let mut s = String::new();
         loop {
             let run_start = self.pos;
-            while let Some(&b) = self.buf.get(self.pos) {
-                if b == b'"' || b == b'\\' || b < 0x20 {
-                    break;
-                }
-                self.pos += 1;
-            }
+            let rest = self.buf.get(self.pos..).unwrap_or_default();
+            self.pos += string_run_end(rest).unwrap_or(rest.len());
             let run = &self.buf[run_start..self.pos];
             let run = std::str::from_utf8(run)
                 .map_err(|e| err_at("JSON", run_start + e.valid_up_to(), "invalid UTF-8"))?;
@@ -560,12 +556,8 @@ impl<'a> JsonParser<'a> {
     fn key_text(&mut self) -> Result<std::borrow::Cow<'a, str>> {
         let start = self.pos;
         let buf = self.buf;
-        while let Some(&b) = buf.get(self.pos) {
-            if b == b'"' || b == b'\\' || b < 0x20 {
-                break;
-            }
-            self.pos += 1;
-        }
+        let rest = buf.get(self.pos..).unwrap_or_default();
+        self.pos += string_run_end(rest).unwrap_or(rest.len());
         if self.peek() == Some(b'"') {
             let text = std::str::from_utf8(&buf[start..self.pos])
                 .map_err(|e| err_at("JSON", start + e.valid_up_to(), "invalid UTF-8"))?;
@@ -580,6 +572,8 @@ impl<'a> JsonParser<'a> {
     fn skip_string(&mut self) -> Result<()> {
         let start = self.pos;
         loop {
+            let rest = self.buf.get(self.pos..).unwrap_or_default();
+            self.pos += string_run_end(rest).unwrap_or(rest.len());
             match self.peek() {
                 None => return Err(self.err("unterminated string")),
                 Some(b'"') => break,
@@ -596,10 +590,7 @@ impl<'a> JsonParser<'a> {
                         _ => return Err(self.err("invalid escape sequence")),
                     }
                 }
-                Some(b) if b < 0x20 => {
-                    return Err(self.err("unescaped control character in string"))
-                }
-                Some(_) => self.pos += 1,
+                Some(_) => return Err(self.err("unescaped control character in string")),
             }
         }
         std::str::from_utf8(&self.buf[start..self.pos])
@@ -630,7 +621,7 @@ fn is_canonical_base64(b: &[u8]) -> bool {
         0 => return true,
         n => b.split_at(n - 4),
     };
-    if !body.iter().all(|&c| sextet(c).is_some()) {
+    if !all_in_base64_alphabet(body) {
         return false;
     }
     match *last {
@@ -641,6 +632,49 @@ fn is_canonical_base64(b: &[u8]) -> bool {
         [a, b2, c, d] => [a, b2, c, d].iter().all(|&x| sextet(x).is_some()),
         _ => false,
     }
+}
+
+/// Whether every byte is in the standard base64 alphabet (no padding).
+/// Branch-free per byte and checked per block, so that the compiler
+/// vectorizes it: WAMP binary payloads are often kilobytes of base64.
+fn all_in_base64_alphabet(body: &[u8]) -> bool {
+    #[inline(always)]
+    fn is_sextet(c: u8) -> bool {
+        (c.wrapping_sub(b'A') < 26)
+            | (c.wrapping_sub(b'a') < 26)
+            | (c.wrapping_sub(b'0') < 10)
+            | (c == b'+')
+            | (c == b'/')
+    }
+    body.chunks(64)
+        .all(|block| block.iter().fold(true, |ok, &c| ok & is_sextet(c)))
+}
+
+/// The offset of the first `"`, `\\` or control character in `bytes`: where
+/// a string's plain run ends. Checks whole blocks first (vectorized, like
+/// [`all_in_base64_alphabet`]), as a per-byte search is slow on long strings.
+#[inline]
+pub(crate) fn string_run_end(bytes: &[u8]) -> Option<usize> {
+    #[inline(always)]
+    fn is_special(b: u8) -> bool {
+        (b == b'"') | (b == b'\\') | (b < 0x20)
+    }
+    // Most WAMP strings (keys, URIs, short values) end within a few bytes:
+    // those are found byte by byte, before the block scan's setup.
+    const SHORT: usize = 16;
+    const BLOCK: usize = 32;
+    let head = bytes.len().min(SHORT);
+    if let Some(i) = bytes[..head].iter().position(|&b| is_special(b)) {
+        return Some(i);
+    }
+    let mut start = head;
+    for block in bytes[head..].chunks(BLOCK) {
+        if block.iter().fold(false, |any, &b| any | is_special(b)) {
+            return block.iter().position(|&b| is_special(b)).map(|i| start + i);
+        }
+        start += block.len();
+    }
+    None
 }
 
 /// Length and first and last bytes of a key: distinct fingerprints mean
@@ -783,9 +817,7 @@ impl<'a> Parser<'a> for JsonParser<'a> {
                 // place, without decoding it into a buffer.
                 let body_start = self.pos + 7;
                 let rest = self.buf.get(body_start..).unwrap_or_default();
-                let end = rest
-                    .iter()
-                    .position(|&b| b == b'"' || b == b'\\' || b < 0x20);
+                let end = string_run_end(rest);
                 if let Some(len) = end.filter(|&len| rest.get(len) == Some(&b'"')) {
                     if !is_canonical_base64(&rest[..len]) {
                         return Err(self.err("invalid base64 in binary string"));
