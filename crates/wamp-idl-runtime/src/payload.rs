@@ -202,15 +202,28 @@ impl RawValue {
         }
         /// Larger scratch buffers are freed after use rather than kept per thread.
         const KEEP_SCRATCH: usize = 1 << 20;
+        /// From this size on, copying the bytes costs more than two
+        /// allocations: the scratch buffer itself becomes the `Bytes`.
+        const HAND_OVER: usize = 4096;
         let bytes = SCRATCH.with(|cell| match cell.try_borrow_mut() {
             Ok(mut scratch) => {
                 scratch.clear();
-                let written = crate::serde_format::to_writer(serializer, value, &mut scratch)
-                    .map(|()| Bytes::copy_from_slice(&scratch));
+                let written = crate::serde_format::to_writer(serializer, value, &mut scratch);
+                let bytes = match written {
+                    Ok(()) if scratch.len() >= HAND_OVER => {
+                        let capacity = scratch.capacity().min(KEEP_SCRATCH);
+                        Ok(Bytes::from(std::mem::replace(
+                            &mut *scratch,
+                            Vec::with_capacity(capacity),
+                        )))
+                    }
+                    Ok(()) => Ok(Bytes::copy_from_slice(&scratch)),
+                    Err(e) => Err(e),
+                };
                 if scratch.capacity() > KEEP_SCRATCH {
                     *scratch = Vec::new();
                 }
-                written
+                bytes
             }
             // A `Serialize` impl that encodes a payload itself (re-entrant call).
             Err(_) => crate::serde_format::to_vec(serializer, value).map(Bytes::from),
