@@ -298,7 +298,7 @@ fn malformed_documents_say_what_and_where() {
     );
     assert_eq!(
         decode_err(Serializer::Json, b"[1,\"realm\",{},1,2,3,4,5,6]"),
-        "message array has more than 7 elements"
+        "HELLO: expected 3 elements, got 9"
     );
     assert_eq!(
         decode_err(Serializer::Json, b"[1,\"realm\",{},1]"),

@@ -39,6 +39,7 @@ pub use session::{Abort, Authenticate, Challenge, Error as ErrorMessage, Goodbye
 use crate::error::{Error, Result};
 use crate::id::{is_valid_id, is_valid_id_or_zero};
 use crate::payload::{Payload, RawValue};
+use crate::serializer::Container;
 use crate::uri::{check_uri, UriCheck, UriKind};
 use crate::value::{Dict, Value};
 
@@ -312,7 +313,7 @@ from_struct!(
 pub(crate) trait WampMessage: Sized {
     const TYPE: MessageType;
     /// Reads the elements after the type code.
-    fn decode(f: &mut Fields) -> Result<Self>;
+    fn decode<S: ElementSource>(f: &mut Fields<S>) -> Result<Self>;
     /// Lists the elements after the type code.
     fn encode<'a>(&'a self, out: &mut OutList<'a>);
     /// Checks the invariants that a decoder checks.
@@ -366,15 +367,10 @@ impl Message {
     /// ```
     pub fn from_value(value: Value) -> Result<Message> {
         match value {
-            Value::List(items) => {
-                // Same errors as a decoder: the type and count checks come first.
-                message_type_of(items.first(), items.len())?;
-                let mut elements = Elements::new();
-                for item in items {
-                    elements.push(Element::Value(item))?;
-                }
-                Message::from_elements(elements)
-            }
+            Value::List(items) => Message::read(&mut ValueSource {
+                count: items.len(),
+                items: items.into_iter(),
+            }),
             other => Err(Error::protocol(format!(
                 "a WAMP message must be a list, got {}",
                 other.type_name()
@@ -403,52 +399,69 @@ impl Message {
         Ok(Value::List(list))
     }
 
-    /// Builds and validates a message from its elements.
-    pub(crate) fn from_elements(elements: Elements) -> Result<Message> {
-        let count = elements.len();
-        let mut iter = elements.into_iter();
-        let first = iter.next();
-        let code = match &first {
-            Some(Element::Value(v)) => Some(v),
-            Some(Element::Raw(_)) | None => None,
+    /// Reads, checks and validates one message, its elements read straight
+    /// from `source` in order.
+    pub(crate) fn read<S: ElementSource>(source: &mut S) -> Result<Message> {
+        let ty = match source.uint()? {
+            Some(Ok(code)) => MessageType::from_code(code)
+                .ok_or_else(|| Error::protocol(format!("unknown message type code {code}")))?,
+            Some(Err(other)) => {
+                return Err(Error::protocol(format!(
+                    "message type code: expected integer, got {other}"
+                )))
+            }
+            None => return Err(Error::protocol("empty message array")),
         };
-        let ty = message_type_of(code, count)?;
+        // Formats that announce the count get it checked before any element.
+        if let Some(count) = source.announced_count() {
+            check_count(ty, count)?;
+        }
         let mut f = Fields {
             ty,
-            index: 1,
-            elements: iter,
+            read: 1,
+            source,
         };
-        fn read<M: WampMessage + Into<Message>>(f: &mut Fields) -> Result<Message> {
+        fn read<M: WampMessage + Into<Message>, S: ElementSource>(
+            f: &mut Fields<S>,
+        ) -> Result<Message> {
             let m = M::decode(f)?;
+            if f.source.has_next()? {
+                // More elements than the type has: count them for the error.
+                let mut count = f.read;
+                while f.source.value()?.is_some() {
+                    count += 1;
+                }
+                check_count(f.ty, count)?;
+            }
             m.validate()?;
             Ok(m.into())
         }
         match ty {
-            MessageType::Hello => read::<Hello>(&mut f),
-            MessageType::Welcome => read::<Welcome>(&mut f),
-            MessageType::Abort => read::<Abort>(&mut f),
-            MessageType::Challenge => read::<Challenge>(&mut f),
-            MessageType::Authenticate => read::<Authenticate>(&mut f),
-            MessageType::Goodbye => read::<Goodbye>(&mut f),
-            MessageType::Error => read::<ErrorMessage>(&mut f),
-            MessageType::Publish => read::<Publish>(&mut f),
-            MessageType::Published => read::<Published>(&mut f),
-            MessageType::Subscribe => read::<Subscribe>(&mut f),
-            MessageType::Subscribed => read::<Subscribed>(&mut f),
-            MessageType::Unsubscribe => read::<Unsubscribe>(&mut f),
-            MessageType::Unsubscribed => read::<Unsubscribed>(&mut f),
-            MessageType::Event => read::<Event>(&mut f),
-            MessageType::EventReceived => read::<EventReceived>(&mut f),
-            MessageType::Call => read::<Call>(&mut f),
-            MessageType::Cancel => read::<Cancel>(&mut f),
-            MessageType::Result => read::<CallResult>(&mut f),
-            MessageType::Register => read::<Register>(&mut f),
-            MessageType::Registered => read::<Registered>(&mut f),
-            MessageType::Unregister => read::<Unregister>(&mut f),
-            MessageType::Unregistered => read::<Unregistered>(&mut f),
-            MessageType::Invocation => read::<Invocation>(&mut f),
-            MessageType::Interrupt => read::<Interrupt>(&mut f),
-            MessageType::Yield => read::<Yield>(&mut f),
+            MessageType::Hello => read::<Hello, _>(&mut f),
+            MessageType::Welcome => read::<Welcome, _>(&mut f),
+            MessageType::Abort => read::<Abort, _>(&mut f),
+            MessageType::Challenge => read::<Challenge, _>(&mut f),
+            MessageType::Authenticate => read::<Authenticate, _>(&mut f),
+            MessageType::Goodbye => read::<Goodbye, _>(&mut f),
+            MessageType::Error => read::<ErrorMessage, _>(&mut f),
+            MessageType::Publish => read::<Publish, _>(&mut f),
+            MessageType::Published => read::<Published, _>(&mut f),
+            MessageType::Subscribe => read::<Subscribe, _>(&mut f),
+            MessageType::Subscribed => read::<Subscribed, _>(&mut f),
+            MessageType::Unsubscribe => read::<Unsubscribe, _>(&mut f),
+            MessageType::Unsubscribed => read::<Unsubscribed, _>(&mut f),
+            MessageType::Event => read::<Event, _>(&mut f),
+            MessageType::EventReceived => read::<EventReceived, _>(&mut f),
+            MessageType::Call => read::<Call, _>(&mut f),
+            MessageType::Cancel => read::<Cancel, _>(&mut f),
+            MessageType::Result => read::<CallResult, _>(&mut f),
+            MessageType::Register => read::<Register, _>(&mut f),
+            MessageType::Registered => read::<Registered, _>(&mut f),
+            MessageType::Unregister => read::<Unregister, _>(&mut f),
+            MessageType::Unregistered => read::<Unregistered, _>(&mut f),
+            MessageType::Invocation => read::<Invocation, _>(&mut f),
+            MessageType::Interrupt => read::<Interrupt, _>(&mut f),
+            MessageType::Yield => read::<Yield, _>(&mut f),
         }
     }
 
@@ -485,79 +498,80 @@ pub(crate) enum Element {
     Raw(RawValue),
 }
 
-/// The message type named by the first element of an array of `count`
-/// elements (`None`: no decoded first element), checked against the type's
-/// element count.
-fn message_type_of(first: Option<&Value>, count: usize) -> Result<MessageType> {
-    let code = match first {
-        Some(Value::UInt(code)) => *code,
-        Some(other) => {
-            return Err(Error::protocol(format!(
-                "message type code: expected integer, got {}",
-                other.type_name()
-            )))
-        }
-        None => return Err(Error::protocol("empty message array")),
-    };
-    let ty = MessageType::from_code(code)
-        .ok_or_else(|| Error::protocol(format!("unknown message type code {code}")))?;
+/// Checks an array of `count` elements (type code included) against the
+/// element count of `ty`.
+fn check_count(ty: MessageType, count: usize) -> Result<()> {
     let (min, max) = ty.element_count();
-    if count < min || count > max {
-        let expected = if min == max {
-            format!("{min}")
-        } else {
-            format!("{min} to {max}")
-        };
-        return Err(Error::protocol(format!(
-            "{}: expected {expected} elements, got {count}",
-            ty.name()
-        )));
+    if (min..=max).contains(&count) {
+        return Ok(());
     }
-    Ok(ty)
+    let expected = if min == max {
+        format!("{min}")
+    } else {
+        format!("{min} to {max}")
+    };
+    Err(Error::protocol(format!(
+        "{}: expected {expected} elements, got {count}",
+        ty.name()
+    )))
 }
 
-/// The largest element count of any message array (type code included).
-pub(crate) const MAX_ELEMENTS: usize = MAX_ELEMENTS_AFTER_CODE + 1;
+/// An element read as `T`, or the type name of what was there instead.
+pub(crate) type Typed<T> = std::result::Result<T, &'static str>;
 
-/// The elements of a message array being decoded, at most [`MAX_ELEMENTS`].
-/// A `Vec` rather than an array on the stack: measured, moving the
-/// 7 x 64-byte array through the decoder cost more than the allocation.
-pub(crate) struct Elements {
-    items: Vec<Element>,
+/// Where the elements of a message being decoded come from, in order: a
+/// parser reading the frame, or an in-memory list. Each read returns `None`
+/// after the last element.
+///
+/// The typed reads exist so that a parser can read an ID or a URI without
+/// building a [`Value`] first (measured: moving `Value`s through the
+/// decoder's layers cost more than parsing them).
+pub(crate) trait ElementSource {
+    /// Reads the next element.
+    fn value(&mut self) -> Result<Option<Value>>;
+    /// Reads the next element as an unsigned integer.
+    fn uint(&mut self) -> Result<Option<Typed<u64>>> {
+        Ok(self.value()?.map(|v| match v {
+            Value::UInt(u) => Ok(u),
+            other => Err(other.type_name()),
+        }))
+    }
+    /// Reads the next element as a string.
+    fn string(&mut self) -> Result<Option<Typed<String>>> {
+        Ok(self.value()?.map(|v| match v {
+            Value::Str(s) => Ok(s),
+            other => Err(other.type_name()),
+        }))
+    }
+    /// Reads the next element, kept encoded if it is a `container` (the
+    /// args list or the kwargs dict).
+    fn payload_element(&mut self, container: Container) -> Result<Option<Element>>;
+    /// Whether another element follows.
+    fn has_next(&mut self) -> Result<bool>;
+    /// The element count, type code included, if known before reading.
+    fn announced_count(&self) -> Option<usize>;
 }
 
-impl Elements {
-    pub(crate) fn new() -> Elements {
-        Elements {
-            items: Vec::with_capacity(MAX_ELEMENTS),
-        }
-    }
-
-    /// Appends an element; a message array has at most [`MAX_ELEMENTS`].
-    pub(crate) fn push(&mut self, element: Element) -> Result<()> {
-        if self.items.len() >= MAX_ELEMENTS {
-            return Err(Error::protocol(format!(
-                "message array has more than {MAX_ELEMENTS} elements"
-            )));
-        }
-        self.items.push(element);
-        Ok(())
-    }
-
-    pub(crate) fn len(&self) -> usize {
-        self.items.len()
-    }
-
-    pub(crate) fn first(&self) -> Option<&Element> {
-        self.items.first()
-    }
-
-    fn into_iter(self) -> ElementIter {
-        self.items.into_iter()
-    }
+/// The elements of an in-memory list ([`Message::from_value`]).
+struct ValueSource {
+    count: usize,
+    items: std::vec::IntoIter<Value>,
 }
 
-type ElementIter = std::vec::IntoIter<Element>;
+impl ElementSource for ValueSource {
+    fn value(&mut self) -> Result<Option<Value>> {
+        Ok(self.items.next())
+    }
+    fn payload_element(&mut self, _container: Container) -> Result<Option<Element>> {
+        Ok(self.items.next().map(Element::Value))
+    }
+    fn has_next(&mut self) -> Result<bool> {
+        Ok(self.items.len() > 0)
+    }
+    fn announced_count(&self) -> Option<usize> {
+        Some(self.count)
+    }
+}
 
 /// One element to encode.
 #[derive(Clone, Copy, Debug)]
@@ -625,45 +639,48 @@ impl<'a> OutList<'a> {
 
 /// Cursor over the elements of a message being decoded; errors name the
 /// message type and the element.
-pub(crate) struct Fields {
+pub(crate) struct Fields<'s, S> {
     ty: MessageType,
-    /// 1-based position for errors.
-    index: usize,
-    elements: ElementIter,
+    /// Elements read so far, type code included.
+    read: usize,
+    source: &'s mut S,
 }
 
-impl Fields {
-    fn take_next(&mut self) -> Option<Element> {
-        self.elements.next()
-    }
-
+impl<S: ElementSource> Fields<'_, S> {
     fn err(&self, what: &str, msg: impl std::fmt::Display) -> Error {
         Error::protocol(format!("{} {what}: {msg}", self.ty.name()))
     }
 
-    fn next(&mut self, what: &str) -> Result<Element> {
-        self.index += 1;
-        self.take_next()
-            .ok_or_else(|| self.err(what, "missing element"))
-    }
-
-    fn value(&mut self, what: &str) -> Result<Value> {
-        match self.next(what)? {
-            Element::Value(v) => Ok(v),
-            Element::Raw(r) => r.to_value(),
+    /// The error for a missing element: the count error, as formats that
+    /// announce the count give it.
+    fn missing(&self, what: &str) -> Error {
+        match check_count(self.ty, self.read) {
+            Err(e) => e,
+            Ok(()) => self.err(what, "missing element"),
         }
     }
 
-    fn is_empty(&self) -> bool {
-        self.elements.len() == 0
+    /// Counts an element read, or fails if there was none.
+    fn got<T>(&mut self, what: &str, element: Option<T>) -> Result<T> {
+        match element {
+            Some(element) => {
+                self.read += 1;
+                Ok(element)
+            }
+            None => Err(self.missing(what)),
+        }
+    }
+
+    fn value(&mut self, what: &str) -> Result<Value> {
+        let element = self.source.value()?;
+        self.got(what, element)
     }
 
     /// An integer in `0 ..= u64::MAX`.
     fn uint(&mut self, what: &str) -> Result<u64> {
-        match self.value(what)? {
-            Value::UInt(u) => Ok(u),
-            other => Err(self.err(what, format!("expected integer, got {}", other.type_name()))),
-        }
+        let element = self.source.uint()?;
+        self.got(what, element)?
+            .map_err(|other| self.err(what, format!("expected integer, got {other}")))
     }
 
     /// A WAMP ID in `1 ..= 2^53`.
@@ -685,10 +702,9 @@ impl Fields {
     }
 
     fn string(&mut self, what: &str) -> Result<String> {
-        match self.value(what)? {
-            Value::Str(s) => Ok(s),
-            other => Err(self.err(what, format!("expected string, got {}", other.type_name()))),
-        }
+        let element = self.source.string()?;
+        self.got(what, element)?
+            .map_err(|other| self.err(what, format!("expected string, got {other}")))
     }
 
     fn dict(&mut self, what: &str) -> Result<Dict> {
@@ -699,10 +715,10 @@ impl Fields {
     }
 
     fn opt_dict(&mut self, what: &str) -> Result<Option<Dict>> {
-        if self.is_empty() {
-            Ok(None)
-        } else {
+        if self.source.has_next()? {
             self.dict(what).map(Some)
+        } else {
+            Ok(None)
         }
     }
 
@@ -711,12 +727,12 @@ impl Fields {
     /// set, an args list holding only a byte string is the spec's form of a
     /// transparent payload.
     fn payload(&mut self, dict: &Dict) -> Result<Payload> {
-        let args = match self.take_next() {
+        let args = match self.source.payload_element(Container::List)? {
             None => return Ok(Payload::default()),
             Some(e) => e,
         };
-        self.index += 1;
-        let kwargs = self.take_next();
+        let kwargs = self.source.payload_element(Container::Dict)?;
+        self.read += 1 + usize::from(kwargs.is_some());
         let args = match args {
             Element::Value(Value::Bytes(b)) => {
                 if kwargs.is_some() {

@@ -4,7 +4,9 @@ use super::keys::{
     EventDetails, ForwardOptions, MatchPolicy, PublishOptions, RevocationDetails, SubscribeOptions,
 };
 use super::session::check_id;
-use super::{check_payload, check_uri_field, Fields, MessageType, Out, OutList, WampMessage};
+use super::{
+    check_payload, check_uri_field, ElementSource, Fields, MessageType, Out, OutList, WampMessage,
+};
 use crate::error::{Error, Result};
 use crate::payload::Payload;
 use crate::uri::UriKind;
@@ -44,7 +46,7 @@ impl Publish {
 
 impl WampMessage for Publish {
     const TYPE: MessageType = MessageType::Publish;
-    fn decode(f: &mut Fields) -> Result<Self> {
+    fn decode<S: ElementSource>(f: &mut Fields<S>) -> Result<Self> {
         let request = f.id("Request")?;
         let options = f.dict("Options")?;
         let topic = f.string("Topic")?;
@@ -83,7 +85,7 @@ pub struct Published {
 
 impl WampMessage for Published {
     const TYPE: MessageType = MessageType::Published;
-    fn decode(f: &mut Fields) -> Result<Self> {
+    fn decode<S: ElementSource>(f: &mut Fields<S>) -> Result<Self> {
         Ok(Published {
             request: f.id("Request")?,
             publication: f.id("Publication")?,
@@ -111,7 +113,7 @@ pub struct Subscribe {
 
 impl WampMessage for Subscribe {
     const TYPE: MessageType = MessageType::Subscribe;
-    fn decode(f: &mut Fields) -> Result<Self> {
+    fn decode<S: ElementSource>(f: &mut Fields<S>) -> Result<Self> {
         Ok(Subscribe {
             request: f.id("Request")?,
             options: f.dict("Options")?.into(),
@@ -144,7 +146,7 @@ pub struct Subscribed {
 
 impl WampMessage for Subscribed {
     const TYPE: MessageType = MessageType::Subscribed;
-    fn decode(f: &mut Fields) -> Result<Self> {
+    fn decode<S: ElementSource>(f: &mut Fields<S>) -> Result<Self> {
         Ok(Subscribed {
             request: f.id("Request")?,
             subscription: f.id("Subscription")?,
@@ -173,7 +175,7 @@ pub struct Unsubscribe {
 
 impl WampMessage for Unsubscribe {
     const TYPE: MessageType = MessageType::Unsubscribe;
-    fn decode(f: &mut Fields) -> Result<Self> {
+    fn decode<S: ElementSource>(f: &mut Fields<S>) -> Result<Self> {
         Ok(Unsubscribe {
             request: f.id("Request")?,
             subscription: f.id("Subscription")?,
@@ -208,7 +210,7 @@ pub struct Unsubscribed {
 
 impl WampMessage for Unsubscribed {
     const TYPE: MessageType = MessageType::Unsubscribed;
-    fn decode(f: &mut Fields) -> Result<Self> {
+    fn decode<S: ElementSource>(f: &mut Fields<S>) -> Result<Self> {
         Ok(Unsubscribed {
             request: f.id_or_zero("Request")?,
             details: f.opt_dict("Details")?.map(Into::into),
@@ -261,7 +263,7 @@ pub struct Event {
 
 impl WampMessage for Event {
     const TYPE: MessageType = MessageType::Event;
-    fn decode(f: &mut Fields) -> Result<Self> {
+    fn decode<S: ElementSource>(f: &mut Fields<S>) -> Result<Self> {
         let subscription = f.id("Subscription")?;
         let publication = f.id("Publication")?;
         let details = f.dict("Details")?;
@@ -302,7 +304,7 @@ pub struct EventReceived {
 
 impl WampMessage for EventReceived {
     const TYPE: MessageType = MessageType::EventReceived;
-    fn decode(f: &mut Fields) -> Result<Self> {
+    fn decode<S: ElementSource>(f: &mut Fields<S>) -> Result<Self> {
         Ok(EventReceived {
             publication: f.id("Publication")?,
         })

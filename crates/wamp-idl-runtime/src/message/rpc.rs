@@ -6,7 +6,9 @@ use super::keys::{
 };
 use super::pubsub::{check_revocation, uri_kind};
 use super::session::check_id;
-use super::{check_payload, check_uri_field, Fields, MessageType, Out, OutList, WampMessage};
+use super::{
+    check_payload, check_uri_field, ElementSource, Fields, MessageType, Out, OutList, WampMessage,
+};
 use crate::error::Result as WampResult;
 use crate::payload::Payload;
 use crate::uri::UriKind;
@@ -37,7 +39,7 @@ impl Call {
 
 impl WampMessage for Call {
     const TYPE: MessageType = MessageType::Call;
-    fn decode(f: &mut Fields) -> WampResult<Self> {
+    fn decode<S: ElementSource>(f: &mut Fields<S>) -> WampResult<Self> {
         let request = f.id("Request")?;
         let options = f.dict("Options")?;
         let procedure = f.string("Procedure")?;
@@ -76,7 +78,7 @@ pub struct Cancel {
 
 impl WampMessage for Cancel {
     const TYPE: MessageType = MessageType::Cancel;
-    fn decode(f: &mut Fields) -> WampResult<Self> {
+    fn decode<S: ElementSource>(f: &mut Fields<S>) -> WampResult<Self> {
         Ok(Cancel {
             request: f.id("Request")?,
             options: f.dict("Options")?.into(),
@@ -104,7 +106,7 @@ pub struct Result {
 
 impl WampMessage for Result {
     const TYPE: MessageType = MessageType::Result;
-    fn decode(f: &mut Fields) -> WampResult<Self> {
+    fn decode<S: ElementSource>(f: &mut Fields<S>) -> WampResult<Self> {
         let request = f.id("Request")?;
         let details = f.dict("Details")?;
         let payload = f.payload(&details)?;
@@ -138,7 +140,7 @@ pub struct Register {
 
 impl WampMessage for Register {
     const TYPE: MessageType = MessageType::Register;
-    fn decode(f: &mut Fields) -> WampResult<Self> {
+    fn decode<S: ElementSource>(f: &mut Fields<S>) -> WampResult<Self> {
         Ok(Register {
             request: f.id("Request")?,
             options: f.dict("Options")?.into(),
@@ -171,7 +173,7 @@ pub struct Registered {
 
 impl WampMessage for Registered {
     const TYPE: MessageType = MessageType::Registered;
-    fn decode(f: &mut Fields) -> WampResult<Self> {
+    fn decode<S: ElementSource>(f: &mut Fields<S>) -> WampResult<Self> {
         Ok(Registered {
             request: f.id("Request")?,
             registration: f.id("Registration")?,
@@ -200,7 +202,7 @@ pub struct Unregister {
 
 impl WampMessage for Unregister {
     const TYPE: MessageType = MessageType::Unregister;
-    fn decode(f: &mut Fields) -> WampResult<Self> {
+    fn decode<S: ElementSource>(f: &mut Fields<S>) -> WampResult<Self> {
         Ok(Unregister {
             request: f.id("Request")?,
             registration: f.id("Registration")?,
@@ -235,7 +237,7 @@ pub struct Unregistered {
 
 impl WampMessage for Unregistered {
     const TYPE: MessageType = MessageType::Unregistered;
-    fn decode(f: &mut Fields) -> WampResult<Self> {
+    fn decode<S: ElementSource>(f: &mut Fields<S>) -> WampResult<Self> {
         Ok(Unregistered {
             request: f.id_or_zero("Request")?,
             details: f.opt_dict("Details")?.map(Into::into),
@@ -267,7 +269,7 @@ pub struct Invocation {
 
 impl WampMessage for Invocation {
     const TYPE: MessageType = MessageType::Invocation;
-    fn decode(f: &mut Fields) -> WampResult<Self> {
+    fn decode<S: ElementSource>(f: &mut Fields<S>) -> WampResult<Self> {
         let request = f.id("Request")?;
         let registration = f.id("Registration")?;
         let details = f.dict("Details")?;
@@ -306,7 +308,7 @@ pub struct Interrupt {
 
 impl WampMessage for Interrupt {
     const TYPE: MessageType = MessageType::Interrupt;
-    fn decode(f: &mut Fields) -> WampResult<Self> {
+    fn decode<S: ElementSource>(f: &mut Fields<S>) -> WampResult<Self> {
         Ok(Interrupt {
             request: f.id("Request")?,
             options: f.dict("Options")?.into(),
@@ -334,7 +336,7 @@ pub struct Yield {
 
 impl WampMessage for Yield {
     const TYPE: MessageType = MessageType::Yield;
-    fn decode(f: &mut Fields) -> WampResult<Self> {
+    fn decode<S: ElementSource>(f: &mut Fields<S>) -> WampResult<Self> {
         let request = f.id("Request")?;
         let options = f.dict("Options")?;
         let payload = f.payload(&options)?;

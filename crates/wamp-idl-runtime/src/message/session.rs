@@ -2,7 +2,9 @@
 //! and ERROR.
 
 use super::keys::{AuthExtra, CloseDetails, HelloDetails, ResultDetails, WelcomeDetails};
-use super::{check_payload, check_uri_field, Fields, MessageType, Out, OutList, WampMessage};
+use super::{
+    check_payload, check_uri_field, ElementSource, Fields, MessageType, Out, OutList, WampMessage,
+};
 use crate::error::{Error as WampError, Result};
 use crate::payload::Payload;
 use crate::uri::UriKind;
@@ -28,7 +30,7 @@ impl Hello {
 
 impl WampMessage for Hello {
     const TYPE: MessageType = MessageType::Hello;
-    fn decode(f: &mut Fields) -> Result<Self> {
+    fn decode<S: ElementSource>(f: &mut Fields<S>) -> Result<Self> {
         Ok(Hello {
             realm: f.string("Realm")?,
             details: f.dict("Details")?.into(),
@@ -54,7 +56,7 @@ pub struct Welcome {
 
 impl WampMessage for Welcome {
     const TYPE: MessageType = MessageType::Welcome;
-    fn decode(f: &mut Fields) -> Result<Self> {
+    fn decode<S: ElementSource>(f: &mut Fields<S>) -> Result<Self> {
         Ok(Welcome {
             session: f.id("Session")?,
             details: f.dict("Details")?.into(),
@@ -83,7 +85,7 @@ pub struct Abort {
 
 impl WampMessage for Abort {
     const TYPE: MessageType = MessageType::Abort;
-    fn decode(f: &mut Fields) -> Result<Self> {
+    fn decode<S: ElementSource>(f: &mut Fields<S>) -> Result<Self> {
         let details = f.dict("Details")?;
         let reason = f.string("Reason")?;
         let payload = f.payload(&details)?;
@@ -115,7 +117,7 @@ pub struct Challenge {
 
 impl WampMessage for Challenge {
     const TYPE: MessageType = MessageType::Challenge;
-    fn decode(f: &mut Fields) -> Result<Self> {
+    fn decode<S: ElementSource>(f: &mut Fields<S>) -> Result<Self> {
         Ok(Challenge {
             auth_method: f.string("AuthMethod")?,
             extra: f.dict("Extra")?.into(),
@@ -140,7 +142,7 @@ pub struct Authenticate {
 
 impl WampMessage for Authenticate {
     const TYPE: MessageType = MessageType::Authenticate;
-    fn decode(f: &mut Fields) -> Result<Self> {
+    fn decode<S: ElementSource>(f: &mut Fields<S>) -> Result<Self> {
         Ok(Authenticate {
             signature: f.string("Signature")?,
             extra: f.dict("Extra")?.into(),
@@ -165,7 +167,7 @@ pub struct Goodbye {
 
 impl WampMessage for Goodbye {
     const TYPE: MessageType = MessageType::Goodbye;
-    fn decode(f: &mut Fields) -> Result<Self> {
+    fn decode<S: ElementSource>(f: &mut Fields<S>) -> Result<Self> {
         Ok(Goodbye {
             details: f.dict("Details")?.into(),
             reason: f.string("Reason")?,
@@ -200,7 +202,7 @@ const ERROR_REQUEST_TYPES: [u64; 7] = [16, 32, 34, 48, 64, 66, 68];
 
 impl WampMessage for Error {
     const TYPE: MessageType = MessageType::Error;
-    fn decode(f: &mut Fields) -> Result<Self> {
+    fn decode<S: ElementSource>(f: &mut Fields<S>) -> Result<Self> {
         let request_type = f.uint("ReqType")?;
         let request = f.id("ReqId")?;
         let details = f.dict("Details")?;

@@ -389,6 +389,31 @@ impl<'a> Parser<'a> for CborParser<'a> {
         self.item(depth, false).map(drop)
     }
 
+    fn uint_element(&mut self) -> Result<super::Typed<u64>> {
+        let start = self.pos;
+        if let Head::UInt(u) = self.head()? {
+            return Ok(Ok(u));
+        }
+        self.pos = start;
+        Ok(Err(self.value(2)?.type_name()))
+    }
+
+    fn string_element(&mut self) -> Result<super::Typed<String>> {
+        let start = self.pos;
+        if let Head::Str(3, Some(n)) = self.head()? {
+            let text = self.take(n)?;
+            let text = std::str::from_utf8(text)
+                .map_err(|_| self.err(start, "invalid UTF-8 in text string"))?;
+            return Ok(Ok(text.to_owned()));
+        }
+        // Indefinite-length text, tags, or another type.
+        self.pos = start;
+        Ok(match self.value(2)? {
+            Value::Str(s) => Ok(s),
+            other => Err(other.type_name()),
+        })
+    }
+
     fn peek_container(&mut self) -> Result<Option<Container>> {
         Ok(match self.buf.get(self.pos).map(|b| b >> 5) {
             Some(4) => Some(Container::List),

@@ -782,6 +782,21 @@ impl<'a> Parser<'a> for JsonParser<'a> {
         self.pos
     }
 
+    fn string_element(&mut self) -> Result<super::Typed<String>> {
+        self.skip_ws();
+        let start = self.pos;
+        if self.peek() == Some(b'"') {
+            self.pos += 1;
+            let s = self.string()?;
+            if !s.starts_with('\0') {
+                return Ok(Ok(s));
+            }
+            // A binary string: `value` decodes and checks its base64.
+            self.pos = start;
+        }
+        Ok(Err(self.value(2)?.type_name()))
+    }
+
     fn value(&mut self, depth: usize) -> Result<Value> {
         self.skip_ws();
         match self.peek() {

@@ -35,7 +35,7 @@ pub mod ubjson;
 use bytes::Bytes;
 
 use crate::error::{Error, Result};
-use crate::message::{Element, Elements, Message, MessageType, Out, TransparentForm, MAX_ELEMENTS};
+use crate::message::{Element, ElementSource, Message, Out, TransparentForm, Typed};
 use crate::payload::{Payload, RawValue};
 use crate::value::Value;
 
@@ -524,6 +524,23 @@ pub(crate) trait Parser<'a> {
     fn skip(&mut self, depth: usize) -> Result<()> {
         self.value(depth).map(drop)
     }
+    /// Reads a message element that should be an unsigned integer; for
+    /// another value, its type name (for the error message).
+    /// Parsers override it with a fast path for the plain case and fall
+    /// back to this default for the rest.
+    fn uint_element(&mut self) -> Result<Typed<u64>> {
+        Ok(match self.value(2)? {
+            Value::UInt(u) => Ok(u),
+            other => Err(other.type_name()),
+        })
+    }
+    /// Reads a message element that should be a string, like [`Parser::uint_element`].
+    fn string_element(&mut self) -> Result<Typed<String>> {
+        Ok(match self.value(2)? {
+            Value::Str(s) => Ok(s),
+            other => Err(other.type_name()),
+        })
+    }
     /// Moves to the start of the next value and says if it is a container.
     fn peek_container(&mut self) -> Result<Option<Container>>;
     /// Enters the top-level list.
@@ -536,46 +553,102 @@ pub(crate) trait Parser<'a> {
 
 fn decode_message<'a, P: Parser<'a>>(
     frame: &Bytes,
-    mut p: P,
+    mut parser: P,
     serializer: Serializer,
     limits: Limits,
 ) -> Result<Message> {
-    let mut cursor = p.begin_list()?;
-    let mut elements = Elements::new();
-    let mut payload_index = None;
-    while p.next_item(&mut cursor)? {
-        let index = elements.len();
-        if index >= MAX_ELEMENTS {
-            return Err(Error::protocol(format!(
-                "message array has more than {MAX_ELEMENTS} elements"
-            )));
+    let cursor = parser.begin_list()?;
+    let mut source = ParserSource {
+        frame,
+        announced: cursor.remaining,
+        parser,
+        cursor,
+        pending: None,
+        serializer,
+        limits,
+    };
+    let message = Message::read(&mut source)?;
+    source.parser.finish()?;
+    Ok(message)
+}
+
+/// The elements of a message array, read by a parser straight from the frame.
+struct ParserSource<'f, P> {
+    frame: &'f Bytes,
+    parser: P,
+    cursor: ListCursor,
+    announced: Option<usize>,
+    /// What [`Parser::next_item`] said, if its item is not read yet.
+    pending: Option<bool>,
+    serializer: Serializer,
+    limits: Limits,
+}
+
+impl<'a, P: Parser<'a>> ParserSource<'_, P> {
+    /// Moves to the next element; false after the last.
+    fn advance(&mut self) -> Result<bool> {
+        let more = self.has_next()?;
+        if more {
+            // The item is about to be read; the end, once seen, stays seen.
+            self.pending = None;
         }
-        if index == 1 {
-            if let Some(Element::Value(Value::UInt(code))) = elements.first() {
-                payload_index = MessageType::from_code(*code).and_then(MessageType::payload_index);
-            }
+        Ok(more)
+    }
+}
+
+impl<'a, P: Parser<'a>> ElementSource for ParserSource<'_, P> {
+    fn value(&mut self) -> Result<Option<Value>> {
+        if !self.advance()? {
+            return Ok(None);
         }
+        self.parser.value(2).map(Some)
+    }
+
+    fn uint(&mut self) -> Result<Option<Typed<u64>>> {
+        if !self.advance()? {
+            return Ok(None);
+        }
+        self.parser.uint_element().map(Some)
+    }
+
+    fn string(&mut self) -> Result<Option<Typed<String>>> {
+        if !self.advance()? {
+            return Ok(None);
+        }
+        self.parser.string_element().map(Some)
+    }
+
+    fn payload_element(&mut self, container: Container) -> Result<Option<Element>> {
+        if !self.advance()? {
+            return Ok(None);
+        }
+        let p = &mut self.parser;
         // args (a list) and kwargs (a dict) stay raw; anything else in those
         // slots is decoded so that the message layer can report it.
-        let raw_container = match payload_index {
-            Some(at) if index == at => Some(Container::List),
-            Some(at) if index == at + 1 => Some(Container::Dict),
-            _ => None,
-        };
-        if raw_container.is_some() && p.peek_container()? == raw_container {
+        if p.peek_container()? == Some(container) {
             let start = p.pos();
             p.skip(2)?;
-            let end = p.pos();
-            let raw = frame.slice(start..end);
-            elements.push(Element::Raw(RawValue::from_validated(
-                raw, serializer, limits,
-            )))?;
-        } else {
-            elements.push(Element::Value(p.value(2)?))?;
+            let raw = self.frame.slice(start..p.pos());
+            let raw = RawValue::from_validated(raw, self.serializer, self.limits);
+            return Ok(Some(Element::Raw(raw)));
+        }
+        Ok(Some(Element::Value(p.value(2)?)))
+    }
+
+    fn has_next(&mut self) -> Result<bool> {
+        match self.pending {
+            Some(more) => Ok(more),
+            None => {
+                let more = self.parser.next_item(&mut self.cursor)?;
+                self.pending = Some(more);
+                Ok(more)
+            }
         }
     }
-    p.finish()?;
-    Message::from_elements(elements)
+
+    fn announced_count(&self) -> Option<usize> {
+        self.announced
+    }
 }
 
 /// How many items to preallocate for a container that announces `count`

@@ -295,6 +295,28 @@ impl<'a> Parser<'a> for MsgPackParser<'a> {
         }
     }
 
+    fn uint_element(&mut self) -> Result<super::Typed<u64>> {
+        let start = self.pos;
+        match self.head()? {
+            Head::Scalar(Value::UInt(u)) => Ok(Ok(u)),
+            _ => {
+                self.pos = start;
+                Ok(Err(self.value(2)?.type_name()))
+            }
+        }
+    }
+
+    fn string_element(&mut self) -> Result<super::Typed<String>> {
+        let start = self.pos;
+        match self.head()? {
+            Head::Str(s) => Ok(Ok(self.utf8(s)?.to_owned())),
+            _ => {
+                self.pos = start;
+                Ok(Err(self.value(2)?.type_name()))
+            }
+        }
+    }
+
     fn skip(&mut self, depth: usize) -> Result<()> {
         match self.head()? {
             Head::Scalar(_) | Head::Bin(_) => Ok(()),
