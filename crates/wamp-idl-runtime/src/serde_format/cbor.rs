@@ -98,6 +98,29 @@ impl<'a> CborReader<'a> {
         // that are there; reading items fails at the end of the input.
         arg.map(|n| usize::try_from(n).unwrap_or(usize::MAX))
     }
+
+    /// Reads a dict key of any length and form (see [`Reader::key`]).
+    #[inline(never)]
+    fn any_key(&mut self) -> Result<Cow<'a, str>> {
+        let at = self.pos;
+        let Some(&initial) = self.buf.get(at) else {
+            return Err(self.err(at, "truncated: needs 1 bytes, 0 left"));
+        };
+        self.pos += 1;
+        if initial >> 5 != 3 {
+            return Err(self.err(at, "dict key is not a text string"));
+        }
+        match self.argument(at, initial & 0x1f)? {
+            Some(n) => {
+                let s = self.take(n)?;
+                Ok(Cow::Borrowed(self.utf8(at, s)?))
+            }
+            None => {
+                let body = self.chunks(3)?;
+                Ok(Cow::Owned(self.utf8_owned(at, body)?))
+            }
+        }
+    }
 }
 
 impl<'a> Reader<'a> for CborReader<'a> {
@@ -189,24 +212,15 @@ impl<'a> Reader<'a> for CborReader<'a> {
 
     #[inline]
     fn key(&mut self) -> Result<Cow<'a, str>> {
-        let at = self.pos;
-        let Some(&initial) = self.buf.get(at) else {
-            return Err(self.err(at, "truncated: needs 1 bytes, 0 left"));
-        };
-        self.pos += 1;
-        if initial >> 5 != 3 {
-            return Err(self.err(at, "dict key is not a text string"));
+        // The usual key, a text string of up to 23 bytes, is read here; the
+        // rest out of line, so that this stays small enough to inline.
+        if let Some(&initial @ 0x60..=0x77) = self.buf.get(self.pos) {
+            let at = self.pos;
+            self.pos += 1;
+            let text = self.take(u64::from(initial & 0x1f))?;
+            return self.utf8(at, text).map(Cow::Borrowed);
         }
-        match self.argument(at, initial & 0x1f)? {
-            Some(n) => {
-                let s = self.take(n)?;
-                Ok(Cow::Borrowed(self.utf8(at, s)?))
-            }
-            None => {
-                let body = self.chunks(3)?;
-                Ok(Cow::Owned(self.utf8_owned(at, body)?))
-            }
-        }
+        self.any_key()
     }
 
     fn finish(&mut self) -> Result<()> {
