@@ -622,3 +622,27 @@ fn typed_payload_fuzz_regressions() {
     }
     assert!(count >= 5, "{count} regression inputs in {}", dir.display());
 }
+
+/// Found by the `runtime_msgpack` fuzz target: `[70, 6, {}, null, {}]` (a
+/// YIELD with null args and empty kwargs) decoded to args `None`, but
+/// re-encoding writes `[]` for args before kwargs (as autobahn does), which
+/// decoded to an empty list: decoding was not stable under re-encoding. Null
+/// args followed by kwargs now decode as an empty list, in every format.
+#[test]
+fn null_args_before_kwargs_decode_as_an_empty_list() {
+    let frame = [0x95, 0x46, 0x06, 0x80, 0xc0, 0x80];
+    fuzz_entries::array_frame(Serializer::MsgPack, &frame);
+    for (serializer, frame) in [
+        (Serializer::MsgPack, frame.to_vec()),
+        (Serializer::Json, b"[70,6,{},null,{}]".to_vec()),
+    ] {
+        let message = Codec::new(serializer).decode(frame).expect("decodes");
+        let payload = message.payload().expect("YIELD has a payload");
+        assert_eq!(
+            payload.args_list().unwrap(),
+            Some(Vec::new()),
+            "{serializer:?}"
+        );
+        assert_eq!(payload.kwargs_dict().unwrap().map(|d| d.len()), Some(0));
+    }
+}

@@ -761,6 +761,13 @@ impl<S: ElementSource> Fields<'_, S> {
                 ))
             }
         };
+        // Null args before kwargs are written back as `[]` (as autobahn
+        // writes them), so read them as that: decoding stays stable under
+        // re-encoding.
+        let args = match (args, &kwargs) {
+            (None, Some(_)) => Some(RawValue::from_value(Value::List(Vec::new()))),
+            (args, _) => args,
+        };
         let announces_transparent =
             dict.contains_key("enc_algo") || dict.contains_key("ppt_scheme");
         if let (true, Some(raw), None) = (announces_transparent, &args, &kwargs) {
