@@ -519,6 +519,22 @@ fn check_count(ty: MessageType, count: usize) -> Result<()> {
 /// An element read as `T`, or the type name of what was there instead.
 pub(crate) type Typed<T> = std::result::Result<T, &'static str>;
 
+/// A decoded element as an unsigned integer.
+pub(crate) fn typed_uint(value: Value) -> Typed<u64> {
+    match value {
+        Value::UInt(u) => Ok(u),
+        other => Err(other.type_name()),
+    }
+}
+
+/// A decoded element as a string.
+pub(crate) fn typed_string(value: Value) -> Typed<String> {
+    match value {
+        Value::Str(s) => Ok(s),
+        other => Err(other.type_name()),
+    }
+}
+
 /// Where the elements of a message being decoded come from, in order: a
 /// parser reading the frame, or an in-memory list. Each read returns `None`
 /// after the last element.
@@ -531,17 +547,11 @@ pub(crate) trait ElementSource {
     fn value(&mut self) -> Result<Option<Value>>;
     /// Reads the next element as an unsigned integer.
     fn uint(&mut self) -> Result<Option<Typed<u64>>> {
-        Ok(self.value()?.map(|v| match v {
-            Value::UInt(u) => Ok(u),
-            other => Err(other.type_name()),
-        }))
+        Ok(self.value()?.map(typed_uint))
     }
     /// Reads the next element as a string.
     fn string(&mut self) -> Result<Option<Typed<String>>> {
-        Ok(self.value()?.map(|v| match v {
-            Value::Str(s) => Ok(s),
-            other => Err(other.type_name()),
-        }))
+        Ok(self.value()?.map(typed_string))
     }
     /// Reads the next element, kept encoded if it is a `container` (the
     /// args list or the kwargs dict).

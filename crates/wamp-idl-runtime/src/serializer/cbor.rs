@@ -395,7 +395,7 @@ impl<'a> Parser<'a> for CborParser<'a> {
             return Ok(Ok(u));
         }
         self.pos = start;
-        Ok(Err(self.value(2)?.type_name()))
+        self.value(2).map(super::typed_uint)
     }
 
     fn string_element(&mut self) -> Result<super::Typed<String>> {
@@ -408,10 +408,7 @@ impl<'a> Parser<'a> for CborParser<'a> {
         }
         // Indefinite-length text, tags, or another type.
         self.pos = start;
-        Ok(match self.value(2)? {
-            Value::Str(s) => Ok(s),
-            other => Err(other.type_name()),
-        })
+        self.value(2).map(super::typed_string)
     }
 
     fn peek_container(&mut self) -> Result<Option<Container>> {

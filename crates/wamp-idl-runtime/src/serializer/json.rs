@@ -794,7 +794,7 @@ impl<'a> Parser<'a> for JsonParser<'a> {
             // A binary string: `value` decodes and checks its base64.
             self.pos = start;
         }
-        Ok(Err(self.value(2)?.type_name()))
+        self.value(2).map(super::typed_string)
     }
 
     fn value(&mut self, depth: usize) -> Result<Value> {

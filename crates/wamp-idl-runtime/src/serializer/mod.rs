@@ -35,7 +35,9 @@ pub mod ubjson;
 use bytes::Bytes;
 
 use crate::error::{Error, Result};
-use crate::message::{Element, ElementSource, Message, Out, TransparentForm, Typed};
+use crate::message::{
+    typed_string, typed_uint, Element, ElementSource, Message, Out, TransparentForm, Typed,
+};
 use crate::payload::{Payload, RawValue};
 use crate::value::Value;
 
@@ -529,17 +531,11 @@ pub(crate) trait Parser<'a> {
     /// Parsers override it with a fast path for the plain case and fall
     /// back to this default for the rest.
     fn uint_element(&mut self) -> Result<Typed<u64>> {
-        Ok(match self.value(2)? {
-            Value::UInt(u) => Ok(u),
-            other => Err(other.type_name()),
-        })
+        self.value(2).map(typed_uint)
     }
     /// Reads a message element that should be a string, like [`Parser::uint_element`].
     fn string_element(&mut self) -> Result<Typed<String>> {
-        Ok(match self.value(2)? {
-            Value::Str(s) => Ok(s),
-            other => Err(other.type_name()),
-        })
+        self.value(2).map(typed_string)
     }
     /// Moves to the start of the next value and says if it is a container.
     fn peek_container(&mut self) -> Result<Option<Container>>;

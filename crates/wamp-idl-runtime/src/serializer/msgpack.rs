@@ -301,7 +301,7 @@ impl<'a> Parser<'a> for MsgPackParser<'a> {
             Head::Scalar(Value::UInt(u)) => Ok(Ok(u)),
             _ => {
                 self.pos = start;
-                Ok(Err(self.value(2)?.type_name()))
+                self.value(2).map(super::typed_uint)
             }
         }
     }
@@ -312,7 +312,7 @@ impl<'a> Parser<'a> for MsgPackParser<'a> {
             Head::Str(s) => Ok(Ok(self.utf8(s)?.to_owned())),
             _ => {
                 self.pos = start;
-                Ok(Err(self.value(2)?.type_name()))
+                self.value(2).map(super::typed_string)
             }
         }
     }
