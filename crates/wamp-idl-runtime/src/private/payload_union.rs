@@ -134,6 +134,18 @@ impl<U> UnionField<U> {
         )
     }
 
+    /// Reads the `<field>` value of a union with no member named: it must be
+    /// absent (see [`Self::no_member`]).
+    fn read_without_member<'de, D: Deserializer<'de>, T>(
+        &self,
+        deserializer: D,
+    ) -> Result<Option<T>, D::Error> {
+        let value: Option<IgnoredAny> = serde::Deserialize::deserialize(deserializer)?;
+        self.no_member(value.is_some())
+            .map(|()| None)
+            .map_err(D::Error::custom)
+    }
+
     /// The outcome of a union with no member named: absent, unless it is
     /// `required` or has a value anyway.
     fn no_member(&self, has_value: bool) -> Result<(), std::string::String> {
@@ -215,13 +227,7 @@ impl<'de, U: UnionMembers> DeserializeSeed<'de> for ValueSeed<'_, '_, U> {
                     None => Err(D::Error::custom(self.field.value_missing(name))),
                 }
             }
-            None => {
-                let value: Option<IgnoredAny> = serde::Deserialize::deserialize(deserializer)?;
-                self.field
-                    .no_member(value.is_some())
-                    .map(|()| None)
-                    .map_err(D::Error::custom)
-            }
+            None => self.field.read_without_member(deserializer),
         }
     }
 }
@@ -344,13 +350,7 @@ impl<'de, U: UnionMembers> DeserializeSeed<'de> for ValuesSeed<'_, '_, U> {
                     )),
                 }
             }
-            None => {
-                let value: Option<IgnoredAny> = serde::Deserialize::deserialize(deserializer)?;
-                self.field
-                    .no_member(value.is_some())
-                    .map(|()| None)
-                    .map_err(D::Error::custom)
-            }
+            None => self.field.read_without_member(deserializer),
         }
     }
 }
